@@ -1,0 +1,119 @@
+import type { ArtifactError, ArtifactWarning } from "./artifact-error.js";
+import type { ArtifactLimits } from "./artifact-limits.js";
+import { resolveArtifactLimits } from "./artifact-limits.js";
+import type { ConsumerArtifact } from "./consumer-artifact-schema.js";
+import { consumerArtifactSchema } from "./consumer-artifact-schema.js";
+import { findLongStrings } from "./find-long-strings.js";
+import { findUnknownFields } from "./find-unknown-fields.js";
+import { scanJsonDepth } from "./scan-json-depth.js";
+import { zodIssuesToErrors } from "./zod-issues-to-errors.js";
+
+export type ParseArtifactResult =
+  | {
+      ok: true;
+      /** The validated artifact, with defaults applied. */
+      artifact: ConsumerArtifact;
+      /** The document exactly as parsed (no defaults added); signatures are computed over this. */
+      document: Record<string, unknown>;
+      warnings: ArtifactWarning[];
+    }
+  | { ok: false; errors: ArtifactError[] };
+
+export interface ParseArtifactOptions {
+  readonly limits?: Partial<ArtifactLimits>;
+  /** Most errors listed before the rest are summarised (default 100). */
+  readonly maxErrors?: number;
+}
+
+const fail = (error: ArtifactError): ParseArtifactResult => ({ ok: false, errors: [error] });
+
+function decode(input: Uint8Array | string): string | undefined {
+  if (typeof input === "string") return input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  try {
+    // TextDecoder drops a leading BOM by default.
+    return new TextDecoder("utf-8", { fatal: true }).decode(input);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Describes a JSON syntax error by position only: the engine's message may quote the input. */
+function describeSyntaxError(error: unknown, text: string): string {
+  const raw = error instanceof Error ? error.message : "";
+  const position = /at position (\d+)/.exec(raw)?.[1];
+  let reason = "invalid syntax";
+  if (/Unexpected end of JSON input/i.test(raw)) reason = "unexpected end of input";
+  else if (/Unterminated string/i.test(raw)) reason = "unterminated string";
+  else if (/Bad control character/i.test(raw)) reason = "control character in string";
+  else if (/Bad (Unicode )?escape/i.test(raw)) reason = "invalid escape in string";
+  else if (/Unexpected non-whitespace character after JSON/i.test(raw)) reason = "unexpected data after the JSON value";
+  else if (/Expected/.test(raw)) reason = raw.replace(/ in JSON at position \d+.*$/s, "").replace(/[^\x20-\x7e]/g, "?");
+  else if (/Unexpected token/i.test(raw)) reason = "unexpected character";
+  if (position === undefined) return `not valid JSON: ${reason}`;
+  const offset = Number(position);
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  const column = offset - before.lastIndexOf("\n");
+  return `not valid JSON: ${reason} at line ${line}, column ${column}`;
+}
+
+/**
+ * Parses and validates a consumer artifact. Size and nesting depth are checked
+ * before `JSON.parse` runs, string lengths and hit count before schema validation.
+ * Never throws on bad input: every problem is an error with a JSON path.
+ */
+export function parseArtifact(input: Uint8Array | string, options: ParseArtifactOptions = {}): ParseArtifactResult {
+  const limits = resolveArtifactLimits(options.limits);
+  const maxErrors = options.maxErrors ?? 100;
+
+  const size = typeof input === "string" ? Buffer.byteLength(input, "utf8") : input.byteLength;
+  if (size > limits.maxBytes) {
+    return fail({
+      path: "",
+      code: "too_large",
+      message: `artifact is ${size} bytes, more than the limit max_bytes (${limits.maxBytes} bytes)`,
+    });
+  }
+
+  const text = decode(input);
+  if (text === undefined) return fail({ path: "", code: "invalid_encoding", message: "artifact is not valid UTF-8" });
+
+  const depth = scanJsonDepth(text, limits.maxDepth);
+  if (!depth.ok) {
+    return fail({
+      path: "",
+      code: "too_deep",
+      message: `nesting is deeper than the limit max_depth (${limits.maxDepth}) at character ${depth.offset}`,
+    });
+  }
+
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    return fail({ path: "", code: "invalid_json", message: describeSyntaxError(error, text) });
+  }
+
+  if (document === null || typeof document !== "object" || Array.isArray(document)) {
+    const kind = document === null ? "null" : Array.isArray(document) ? "array" : typeof document;
+    return fail({ path: "", code: "schema", message: `expected a JSON object at the top level, received ${kind}` });
+  }
+  const record = document as Record<string, unknown>;
+
+  const longStrings = findLongStrings(record, limits.maxStringLength, maxErrors);
+  if (longStrings.length > 0) return { ok: false, errors: longStrings };
+
+  const hits = record.org_unregistered_hits;
+  if (Array.isArray(hits) && hits.length > limits.maxHits) {
+    return fail({
+      path: "org_unregistered_hits",
+      code: "too_many_hits",
+      message: `${hits.length} hits, more than the limit max_hits (${limits.maxHits})`,
+    });
+  }
+
+  const parsed = consumerArtifactSchema.safeParse(record);
+  if (!parsed.success) return { ok: false, errors: zodIssuesToErrors(parsed.error.issues, record, maxErrors) };
+
+  return { ok: true, artifact: parsed.data, document: record, warnings: findUnknownFields(record) };
+}
