@@ -1,0 +1,167 @@
+import type { UnzipFile } from "fflate";
+import { Unzip, UnzipInflate } from "fflate";
+import type { ArtifactError } from "./artifact-error.js";
+import type { ArtifactLimits } from "./artifact-limits.js";
+import { resolveArtifactLimits } from "./artifact-limits.js";
+import { zipEntryNameProblem } from "./zip-entry-name-problem.js";
+
+/** The file the producer puts at the root of the uploaded artifact. */
+export const ARTIFACT_FILE_NAME = "consumer_artifact.json";
+
+export interface ExtractStats {
+  /** Archive entries seen. */
+  entries: number;
+  /** Bytes decompressed from the artifact entry (stops soon after a cap is exceeded). */
+  bytesInflated: number;
+}
+
+export type ExtractArtifactResult =
+  | { ok: true; bytes: Uint8Array; stats: ExtractStats }
+  | { ok: false; error: ArtifactError; stats: ExtractStats };
+
+export interface ExtractArtifactOptions {
+  readonly limits?: Partial<ArtifactLimits>;
+  /** Compressed bytes fed to the decompressor at a time; bounds the output of one step (default 4 KiB). */
+  readonly chunkSize?: number;
+}
+
+/** Below this many inflated bytes the compression ratio is not judged (small files compress oddly). */
+const RATIO_FLOOR_BYTES = 1024 * 1024;
+
+const quote = (name: string): string => JSON.stringify(name.length > 200 ? `${name.slice(0, 200)}…` : name);
+
+/**
+ * Finds `consumer_artifact.json` at the root of a zip archive and returns its bytes.
+ * Refuses archives with unsafe entry names, too many entries, too large declared or
+ * actual sizes, or a suspicious compression ratio. Decompression is streamed in small
+ * steps and stops as soon as a cap is exceeded, so a zip bomb never expands in memory.
+ */
+export function extractArtifactJson(zip: Uint8Array, options: ExtractArtifactOptions = {}): ExtractArtifactResult {
+  const limits = resolveArtifactLimits(options.limits);
+  const chunkSize = Math.max(512, options.chunkSize ?? 4096);
+  const stats: ExtractStats = { entries: 0, bytesInflated: 0 };
+  const failWith = (code: ArtifactError["code"], message: string): ExtractArtifactResult => ({
+    ok: false,
+    error: { path: "", code, message },
+    stats,
+  });
+
+  if (zip.byteLength > limits.maxZipBytes) {
+    return failWith(
+      "zip_too_large",
+      `archive is ${zip.byteLength} bytes, more than the limit max_zip_bytes (${limits.maxZipBytes} bytes)`,
+    );
+  }
+  if (zip.byteLength < 4 || zip[0] !== 0x50 || zip[1] !== 0x4b) return failWith("zip_invalid", "not a zip archive");
+
+  let failure: { code: ArtifactError["code"]; message: string } | undefined;
+  const names: string[] = [];
+  const chunks: Uint8Array[] = [];
+  let declaredTotal = 0;
+  let found = false;
+  let finished = false;
+
+  const onArtifactFile = (file: UnzipFile): void => {
+    if (found) {
+      failure = { code: "zip_duplicate_artifact", message: `archive contains ${ARTIFACT_FILE_NAME} more than once` };
+      return;
+    }
+    found = true;
+    if (file.originalSize !== undefined && file.originalSize > limits.maxBytes) {
+      failure = {
+        code: "too_large",
+        message: `${ARTIFACT_FILE_NAME} declares ${file.originalSize} bytes, more than the limit max_bytes (${limits.maxBytes} bytes)`,
+      };
+      return;
+    }
+    const compressedSize = file.size !== undefined && file.size > 0 ? file.size : zip.byteLength;
+    file.ondata = (error, data, final) => {
+      if (failure !== undefined) return;
+      if (error) {
+        failure = { code: "zip_invalid", message: `could not decompress ${ARTIFACT_FILE_NAME}: ${error.message}` };
+        return;
+      }
+      stats.bytesInflated += data.byteLength;
+      if (stats.bytesInflated > limits.maxBytes) {
+        failure = {
+          code: "too_large",
+          message: `${ARTIFACT_FILE_NAME} expands to more than the limit max_bytes (${limits.maxBytes} bytes)`,
+        };
+      } else if (declaredTotal + stats.bytesInflated > limits.maxUncompressedBytes) {
+        failure = {
+          code: "zip_uncompressed_too_large",
+          message: `archive expands to more than the limit max_uncompressed_bytes (${limits.maxUncompressedBytes} bytes)`,
+        };
+      } else if (
+        stats.bytesInflated > RATIO_FLOOR_BYTES &&
+        stats.bytesInflated / compressedSize > limits.maxCompressionRatio
+      ) {
+        failure = {
+          code: "zip_ratio",
+          message: `${ARTIFACT_FILE_NAME} expands more than the limit max_compression_ratio (${limits.maxCompressionRatio}:1) allows; refusing a possible zip bomb`,
+        };
+      }
+      if (failure !== undefined) {
+        file.terminate();
+        return;
+      }
+      chunks.push(data);
+      if (final) finished = true;
+    };
+    file.start();
+  };
+
+  const unzip = new Unzip((file) => {
+    if (failure !== undefined) return;
+    stats.entries++;
+    if (stats.entries > limits.maxZipEntries) {
+      failure = { code: "zip_too_many_entries", message: `archive has more entries than the limit max_zip_entries (${limits.maxZipEntries})` };
+      return;
+    }
+    const problem = zipEntryNameProblem(file.name);
+    if (problem !== undefined) {
+      failure = { code: "zip_unsafe_entry", message: `archive entry ${quote(file.name)} is refused: ${problem}` };
+      return;
+    }
+    names.push(file.name);
+    if (file.originalSize !== undefined && file.name !== ARTIFACT_FILE_NAME) {
+      declaredTotal += file.originalSize;
+      if (declaredTotal > limits.maxUncompressedBytes) {
+        failure = {
+          code: "zip_uncompressed_too_large",
+          message: `archive entries declare more than the limit max_uncompressed_bytes (${limits.maxUncompressedBytes} bytes)`,
+        };
+        return;
+      }
+    }
+    if (file.name === ARTIFACT_FILE_NAME) onArtifactFile(file);
+  });
+  unzip.register(UnzipInflate);
+
+  for (let offset = 0; offset < zip.byteLength && failure === undefined; offset += chunkSize) {
+    const end = Math.min(offset + chunkSize, zip.byteLength);
+    try {
+      unzip.push(zip.subarray(offset, end), end === zip.byteLength);
+    } catch (error) {
+      failure = { code: "zip_invalid", message: `archive is damaged: ${error instanceof Error ? error.message : "unreadable"}` };
+    }
+  }
+
+  if (failure !== undefined) return failWith(failure.code, failure.message);
+  if (!found) {
+    const listed = names.slice(0, 10).map(quote).join(", ");
+    return failWith(
+      "zip_missing_artifact",
+      `archive has no ${ARTIFACT_FILE_NAME} at its root` + (names.length > 0 ? ` (entries: ${listed}${names.length > 10 ? ", …" : ""})` : " (it is empty)"),
+    );
+  }
+  if (!finished) return failWith("zip_invalid", `archive ends inside ${ARTIFACT_FILE_NAME}`);
+
+  const bytes = new Uint8Array(stats.bytesInflated);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return { ok: true, bytes, stats };
+}

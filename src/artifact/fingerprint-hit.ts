@@ -1,0 +1,50 @@
+import { createHash } from "node:crypto";
+import type { Hit } from "./consumer-artifact-schema.js";
+
+/** The fields of a hit that make up its identity. */
+export type FingerprintInput = Pick<Hit, "repo" | "path" | "pattern"> & Partial<Pick<Hit, "snippet" | "rule_id">>;
+
+export interface FingerprintedHit<H extends FingerprintInput = Hit> {
+  readonly hit: H;
+  /** 64 hex characters. */
+  readonly fingerprint: string;
+  /** 0 for the first hit with this identity in the artifact, 1 for the second, … */
+  readonly occurrence: number;
+}
+
+/** Collapses runs of whitespace to one space and trims, so re-indented code keeps its identity. */
+export function normalizeSnippet(snippet: string): string {
+  return snippet.replace(/\s+/gu, " ").trim();
+}
+
+/** The identity of a hit without its occurrence counter. Never includes the line number. */
+function identity(hit: FingerprintInput): string {
+  const detail =
+    hit.snippet !== undefined && normalizeSnippet(hit.snippet) !== ""
+      ? ["snippet", normalizeSnippet(hit.snippet)]
+      : hit.rule_id !== undefined
+        ? ["rule", hit.rule_id]
+        : ["none", ""];
+  // Repository names are case-insensitive on GitHub; paths and patterns are not.
+  return JSON.stringify(["v1", hit.repo.toLowerCase(), hit.path, hit.pattern, ...detail]);
+}
+
+/** Fingerprint of one hit, given its occurrence counter among identical hits. */
+export function fingerprintHit(hit: FingerprintInput, occurrence = 0): string {
+  return createHash("sha256").update(`${identity(hit)}#${occurrence}`, "utf8").digest("hex");
+}
+
+/**
+ * Fingerprints all hits of an artifact. Identical hits (same identity) get counters
+ * 0, 1, 2, … in artifact order, so the result is deterministic and unaffected by
+ * line numbers.
+ */
+export function fingerprintHits<H extends FingerprintInput>(hits: readonly H[]): FingerprintedHit<H>[] {
+  const seen = new Map<string, number>();
+  return hits.map((hit) => {
+    const key = identity(hit);
+    const occurrence = seen.get(key) ?? 0;
+    seen.set(key, occurrence + 1);
+    return { hit, fingerprint: fingerprintHit(hit, occurrence), occurrence };
+  });
+}
