@@ -1,0 +1,29 @@
+/** The typed configuration of one process, built once from the environment by `loadEnvConfig`. */
+export interface AppConfig {
+  production: boolean;
+  role: "all" | "web" | "worker";
+  /** No app credentials outside production: serve Probot's setup flow that registers the app. */
+  needsSetup: boolean;
+  github: {
+    appId: number | undefined;
+    privateKey: string | undefined;
+    webhookSecret: string;
+    webhookPath: string;
+    webhookProxyUrl: string | undefined;
+    /** REST API base URL; undefined means api.github.com. */
+    baseUrl: string | undefined;
+    /** Host used in links to files and issues (github.com or the GHE host). */
+    webHost: string;
+    webProtocol: "http" | "https";
+    org: string | undefined;
+  };
+  server: { host: string; port: number };
+  log: { level: "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent"; format: "json" | "pretty" };
+  database: { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
+  redisUrl: string | undefined;
+  /** Raw `AUDIT_HMAC_KEYS` value (`key_id:secret,…`); parsed where signatures are checked. */
+  hmacKeys: string | undefined;
+  worker: { concurrency: number; pollIntervalSeconds: number; shutdownTimeoutSeconds: number };
+  schedulesEnabled: boolean;
+  retention: { ledgerDays: number };
+}

@@ -1,0 +1,6 @@
+import { webhookDeliveries } from "./001-webhook-deliveries.js";
+import { installationsAndCheckRuns } from "./002-installations-and-check-runs.js";
+import type { Migration } from "./migration.js";
+
+/** Every migration, in the order they apply. */
+export const migrations: readonly Migration[] = [webhookDeliveries, installationsAndCheckRuns];

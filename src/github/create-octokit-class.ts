@@ -1,0 +1,58 @@
+import { ProbotOctokit } from "probot";
+
+export interface OctokitClassOptions {
+  /** Times a request is retried after GitHub's primary rate limit before giving up. */
+  rateLimitRetries?: number;
+  /** Times a request is retried after a secondary rate limit (abuse detection). */
+  secondaryRateLimitRetries?: number;
+  /** Milliseconds waited per second of `retry-after`; 1,000 in production, less in tests. */
+  retryAfterBaseValue?: number;
+}
+
+type ThrottleRequestOptions = { method: string; url: string; request: { retryCount: number } };
+type OctokitWithLog = { log: { warn: (obj: object, msg: string) => void } };
+
+/**
+ * The Octokit class the app uses. Probot's default does not retry after a secondary rate limit;
+ * here both limits retry a bounded number of times and log which installation hit them. The
+ * function form of `defaults` keeps Probot's throttle state (the Redis connection when
+ * `REDIS_URL` is set), which the object form would overwrite.
+ */
+export function createOctokitClass({
+  rateLimitRetries = 2,
+  secondaryRateLimitRetries = 3,
+  retryAfterBaseValue,
+}: OctokitClassOptions = {}): typeof ProbotOctokit {
+  return ProbotOctokit.defaults((options: Record<string, unknown>) => {
+    const throttle = (options.throttle ?? {}) as Record<string, unknown>;
+    const installationId = readInstallationId(options);
+    return {
+      ...options,
+      throttle: {
+        ...throttle,
+        ...(retryAfterBaseValue === undefined ? {} : { retryAfterBaseValue }),
+        onRateLimit: (retryAfter: number, request: ThrottleRequestOptions, octokit: OctokitWithLog) => {
+          const retry = request.request.retryCount < rateLimitRetries;
+          octokit.log.warn(
+            { installationId, method: request.method, url: request.url, retryAfter, retry },
+            "GitHub rate limit reached",
+          );
+          return retry;
+        },
+        onSecondaryRateLimit: (retryAfter: number, request: ThrottleRequestOptions, octokit: OctokitWithLog) => {
+          const retry = request.request.retryCount < secondaryRateLimitRetries;
+          octokit.log.warn(
+            { installationId, method: request.method, url: request.url, retryAfter, retry },
+            "GitHub secondary rate limit reached",
+          );
+          return retry;
+        },
+      },
+    };
+  }) as typeof ProbotOctokit;
+}
+
+function readInstallationId(options: Record<string, unknown>): number | undefined {
+  const auth = options.auth as { installationId?: unknown } | undefined;
+  return typeof auth?.installationId === "number" ? auth.installationId : undefined;
+}

@@ -1,0 +1,19 @@
+import type { Logger } from "pino";
+import type { ProbotOctokit } from "probot";
+import type { AppConfig } from "../config/app-config.js";
+import type { Database } from "../db/database.js";
+import type { Metrics } from "../metrics/create-metrics.js";
+import type { JobQueue } from "./job-queue.js";
+
+export type InstallationOctokit = InstanceType<typeof ProbotOctokit>;
+
+/** What a job handler may use. */
+export interface JobContext {
+  db: Database;
+  queue: JobQueue;
+  log: Logger;
+  config: AppConfig;
+  metrics: Metrics;
+  /** An Octokit authenticated as the job's installation (token made on first use, then cached). */
+  github(): Promise<InstallationOctokit>;
+}

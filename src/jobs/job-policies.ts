@@ -1,0 +1,20 @@
+import type { JobName } from "./job-payloads.js";
+
+/** How a job kind is retried and when it gives up into the dead-letter queue. */
+export interface JobPolicy {
+  retryLimit: number;
+  /** Seconds before the first retry; doubled each time with `retryBackoff`. */
+  retryDelay: number;
+  retryBackoff: boolean;
+  expireInSeconds: number;
+}
+
+/** Queue that failed jobs land in once their retries are spent; `/metrics` counts it. */
+export const DEAD_LETTER_QUEUE = "dead-letter";
+
+export const jobPolicies: Record<JobName, JobPolicy> = {
+  "prepare-check-run": { retryLimit: 6, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
+  "sync-installation": { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 300 },
+};
+
+export const jobNames = Object.keys(jobPolicies) as JobName[];

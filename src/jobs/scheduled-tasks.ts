@@ -1,0 +1,5 @@
+import type { ScheduledTask } from "./scheduled-task.js";
+import { pruneWebhookDeliveries } from "./tasks/prune-webhook-deliveries.js";
+
+/** Every scheduled task the worker role runs. */
+export const scheduledTasks: ScheduledTask[] = [pruneWebhookDeliveries];

@@ -1,0 +1,25 @@
+import type { ScheduledTask } from "../scheduled-task.js";
+
+/** Forgets delivery ids older than the retention; a redelivery that old is no longer expected. */
+export const pruneWebhookDeliveries: ScheduledTask = {
+  name: "prune-webhook-deliveries",
+  cron: "17 3 * * *",
+  batchSize: 5_000,
+  async run({ db, config, log }) {
+    let removed = 0;
+    for (;;) {
+      const { rows } = await db.query<{ delivery_id: string }>(
+        `DELETE FROM webhook_deliveries
+         WHERE ctid IN (
+           SELECT ctid FROM webhook_deliveries
+           WHERE received_at < now() - make_interval(days => $1)
+           LIMIT $2)
+         RETURNING delivery_id`,
+        [config.retention.ledgerDays, this.batchSize],
+      );
+      removed += rows.length;
+      if (rows.length < this.batchSize) break;
+    }
+    log.info({ task: this.name, removed }, "old webhook deliveries pruned");
+  },
+};

@@ -1,0 +1,26 @@
+/**
+ * Log fields that may hold secrets: credentials, request headers, and artifact snippets (which
+ * can contain tokens). pino replaces their values before a line is written.
+ */
+export const redactedLogPaths = [
+  "privateKey",
+  "*.privateKey",
+  "token",
+  "*.token",
+  "secret",
+  "*.secret",
+  "webhookSecret",
+  "*.webhookSecret",
+  "authorization",
+  "*.authorization",
+  "headers.authorization",
+  "*.headers.authorization",
+  "req.headers.authorization",
+  "req.headers.cookie",
+  'req.headers["x-hub-signature-256"]',
+  'req.headers["x-hub-signature"]',
+  "snippet",
+  "*.snippet",
+  "hmacKeys",
+  "*.hmacKeys",
+];

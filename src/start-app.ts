@@ -1,0 +1,123 @@
+import type { Logger } from "pino";
+import { Probot, Server } from "probot";
+import { createApp } from "./app.js";
+import type { AppConfig } from "./config/app-config.js";
+import type { Database } from "./db/database.js";
+import { openDatabase } from "./db/open-database.js";
+import { runMigrations } from "./db/run-migrations.js";
+import { createOctokitClass, type OctokitClassOptions } from "./github/create-octokit-class.js";
+import { enqueueWebhookJob } from "./jobs/enqueue-webhook-job.js";
+import type { InstallationOctokit } from "./jobs/job-context.js";
+import { JobQueue } from "./jobs/job-queue.js";
+import { startWorkers } from "./jobs/start-workers.js";
+import { createLogger } from "./logging/create-logger.js";
+import { createMetrics, type Metrics } from "./metrics/create-metrics.js";
+import { createHealthHandler } from "./server/health-handler.js";
+import { createMetricsHandler } from "./server/metrics-handler.js";
+
+export interface StartAppOptions {
+  config: AppConfig;
+  log?: Logger;
+  /** Octokit request options, e.g. `{ fetch }` of an in-process GitHub simulator. */
+  request?: { fetch: typeof fetch };
+  octokit?: OctokitClassOptions;
+}
+
+export interface RunningApp {
+  /** Port the HTTP server listens on; undefined for `ROLE=worker`. */
+  port: number | undefined;
+  db: Database;
+  queue: JobQueue;
+  metrics: Metrics;
+  log: Logger;
+  /** Stops taking webhooks and jobs, lets running jobs finish (bounded), closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Starts one process of the app in the role its configuration names. */
+export async function startApp(options: StartAppOptions): Promise<RunningApp> {
+  const { config } = options;
+  const web = config.role !== "worker";
+  const worker = config.role !== "web";
+
+  // 1. Logger, database, schema.
+  const log = options.log ?? (await createLogger(config.log));
+  const db = await openDatabase(config.database);
+  const applied = await runMigrations({ db });
+  if (applied.length > 0) log.info({ applied }, "database migrations applied");
+
+  // 2. Job queue; maintenance and schedules run where workers run.
+  const queue = await JobQueue.start({
+    db,
+    databaseUrl: config.database.kind === "postgres" ? config.database.url : undefined,
+    log,
+    supervise: worker,
+  });
+  const metrics = createMetrics({ queue });
+
+  // 3. Probot, with the app's Octokit (bounded retries on both rate limits).
+  const ProbotWithDefaults = Probot.defaults({
+    appId: config.github.appId,
+    privateKey: config.github.privateKey,
+    secret: config.github.webhookSecret,
+    baseUrl: config.github.baseUrl,
+    redisConfig: config.redisUrl,
+    log,
+    Octokit: createOctokitClass(options.octokit),
+    ...(options.request ? { request: options.request } : {}),
+  });
+
+  // 4. Web: webhooks in, jobs out; health and metrics routes.
+  let server: Server | undefined;
+  if (web) {
+    server = new Server({
+      Probot: ProbotWithDefaults,
+      host: config.server.host,
+      port: config.server.port,
+      webhookPath: config.github.webhookPath,
+      webhookProxy: config.github.webhookProxyUrl,
+      log,
+      enableStaticFiles: false,
+    });
+    await server.load(
+      createApp({
+        log,
+        metrics,
+        enqueue: ({ event, action, name, data }) => enqueueWebhookJob({ db, queue, event, action, name, data }),
+      }),
+    );
+    server.addHandler(createHealthHandler({ db, queue }));
+    server.addHandler(createMetricsHandler(metrics.registry));
+    await server.start();
+  }
+
+  // 5. Worker: one worker per job kind, and the schedules.
+  if (worker) {
+    const probot = new ProbotWithDefaults({});
+    await startWorkers({
+      db,
+      queue,
+      log,
+      config,
+      metrics,
+      authenticate: async (installationId) => (await probot.auth(installationId)) as unknown as InstallationOctokit,
+    });
+  }
+  log.info({ role: config.role, database: config.database.kind, port: server?.port }, "audit-digest started");
+
+  let stopping: Promise<void> | undefined;
+  return {
+    port: server?.port,
+    db,
+    queue,
+    metrics,
+    log,
+    stop: () =>
+      (stopping ??= (async () => {
+        await server?.stop();
+        await queue.stop(config.worker.shutdownTimeoutSeconds);
+        await db.close();
+        log.info("audit-digest stopped");
+      })()),
+  };
+}
