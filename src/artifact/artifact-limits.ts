@@ -49,7 +49,7 @@ export const ARTIFACT_LIMIT_BOUNDS: Readonly<Record<keyof ArtifactLimits, { min:
   });
 
 /** The name users see for each limit (as spelled under `limits:` in the config file). */
-export const ARTIFACT_LIMIT_NAMES: Readonly<Record<keyof ArtifactLimits, string>> = Object.freeze({
+export const ARTIFACT_LIMIT_NAMES = Object.freeze({
   maxBytes: "max_bytes",
   maxDepth: "max_depth",
   maxStringLength: "max_string_length",
@@ -58,7 +58,7 @@ export const ARTIFACT_LIMIT_NAMES: Readonly<Record<keyof ArtifactLimits, string>
   maxZipEntries: "max_zip_entries",
   maxUncompressedBytes: "max_uncompressed_bytes",
   maxCompressionRatio: "max_compression_ratio",
-});
+} as const satisfies Record<keyof ArtifactLimits, string>);
 
 /** Fills missing limits with the defaults. */
 export function resolveArtifactLimits(partial: Partial<ArtifactLimits> = {}): ArtifactLimits {
