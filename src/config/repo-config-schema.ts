@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ArtifactLimits , ARTIFACT_LIMIT_NAMES} from "../artifact/artifact-limits.js";
+import type { ARTIFACT_LIMIT_NAMES, ArtifactLimits } from "../artifact/artifact-limits.js";
 import { ARTIFACT_LIMIT_BOUNDS, DEFAULT_ARTIFACT_LIMITS } from "../artifact/artifact-limits.js";
 
 const LIMIT_DESCRIPTIONS: Record<keyof ArtifactLimits, string> = {

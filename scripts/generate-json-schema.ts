@@ -1,0 +1,26 @@
+/**
+ * Writes the published JSON Schemas, generated from the zod schemas:
+ *   schema/consumer-artifact.v1.json  (the artifact producers upload)
+ *   schema/audit-digest-config.json   (.github/audit-digest.yml)
+ * Run with `npm run schema`; a test fails when the committed files are stale.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { renderJsonSchemas } from "./render-json-schemas.js";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+async function main(): Promise<void> {
+  for (const [relative, text] of Object.entries(renderJsonSchemas())) {
+    const target = path.join(repoRoot, relative);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, text);
+    console.log(`wrote ${relative}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
