@@ -1,0 +1,199 @@
+import type { DigestFinding, DigestSeverity } from "./digest-finding.js";
+import { compareDigestFindings } from "./digest-finding.js";
+
+/** What a finding is made of, as the artifact reported it (after fingerprinting). */
+export interface DigestHit {
+  fingerprint: string;
+  repo: string;
+  path: string;
+  line: number;
+  pattern: string;
+  severity: DigestSeverity;
+  snippet?: string;
+  ruleId?: string;
+  sha?: string;
+}
+
+/** The stored state of one fingerprint for one audit_id, carried from update to update. */
+export interface DigestStateRow extends DigestHit {
+  status: "open" | "resolved" | "suppressed";
+  /** `generated_at` of the artifact that first reported it. */
+  firstSeenAt: string;
+  /** `generated_at` of the last artifact that reported it. */
+  lastSeenAt: string;
+  /** `generated_at` of the complete artifact from which it was absent. */
+  resolvedAt?: string;
+  suppressedReason?: string;
+}
+
+/**
+ * A suppression rule. Every selector given must match (repository names case-insensitively;
+ * a `path` ending in `/` matches everything below that folder). A rule without any selector
+ * matches nothing, so a bare `reason` can never hide every finding.
+ */
+export interface SuppressionRule {
+  fingerprint?: string;
+  repo?: string;
+  path?: string;
+  pattern?: string;
+  reason: string;
+  /** ISO date or date-time; after it the rule no longer applies. Unparseable = not applied. */
+  until?: string;
+}
+
+export interface DigestTotals {
+  /** Open now, new ones included. */
+  open: number;
+  /** Open now and not open at the previous update. */
+  new: number;
+  /** Open at the previous update and absent from this complete scan. */
+  resolved: number;
+  /** Present (or carried) and suppressed by a rule. */
+  suppressed: number;
+}
+
+export interface DigestStateInput {
+  previous: readonly DigestStateRow[];
+  hits: readonly DigestHit[];
+  suppressions?: readonly SuppressionRule[];
+  /** `false` for a partial scan: nothing absent from it is resolved. */
+  complete: boolean;
+  /** The clock, used only to decide whether suppression rules have expired. */
+  now: string;
+  /** The artifact's `generated_at`, recorded as first/last seen and resolved times. */
+  generatedAt: string;
+}
+
+export interface DigestState {
+  /** Next state, one row per fingerprint ever seen, sorted by fingerprint. */
+  rows: DigestStateRow[];
+  /**
+   * What this update shows: new, open, suppressed and just-resolved findings, in the
+   * canonical order. Findings resolved at an earlier update are not repeated.
+   */
+  findings: DigestFinding[];
+  totals: DigestTotals;
+}
+
+function hitData(source: DigestHit): DigestHit {
+  const data: DigestHit = {
+    fingerprint: source.fingerprint,
+    repo: source.repo,
+    path: source.path,
+    line: source.line,
+    pattern: source.pattern,
+    severity: source.severity,
+  };
+  if (source.snippet !== undefined) data.snippet = source.snippet;
+  if (source.ruleId !== undefined) data.ruleId = source.ruleId;
+  if (source.sha !== undefined) data.sha = source.sha;
+  return data;
+}
+
+function pathMatches(rulePath: string, path: string): boolean {
+  return rulePath.endsWith("/") ? path.startsWith(rulePath) : path === rulePath;
+}
+
+function ruleApplies(rule: SuppressionRule, hit: DigestHit, nowMs: number): boolean {
+  if (rule.fingerprint === undefined && rule.repo === undefined && rule.path === undefined && rule.pattern === undefined) {
+    return false;
+  }
+  if (rule.until !== undefined) {
+    const until = Date.parse(rule.until);
+    if (Number.isNaN(until) || nowMs > until) return false;
+  }
+  return (
+    (rule.fingerprint === undefined || rule.fingerprint === hit.fingerprint) &&
+    (rule.repo === undefined || rule.repo.toLowerCase() === hit.repo.toLowerCase()) &&
+    (rule.path === undefined || pathMatches(rule.path, hit.path)) &&
+    (rule.pattern === undefined || rule.pattern === hit.pattern)
+  );
+}
+
+function compareFingerprints(a: { fingerprint: string }, b: { fingerprint: string }): number {
+  return a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0;
+}
+
+/**
+ * The pure diff between the stored state and a new artifact.
+ *
+ * For each fingerprint:
+ * - reported now and suppressed by a rule → `suppressed`;
+ * - reported now, open before → `open`; reported now, not open before → `new`
+ *   (also when it was resolved or suppressed before: it is back);
+ * - absent, open or suppressed before, scan complete → row `resolved`; shown as `resolved`
+ *   only when it was open (a suppressed finding going away is not news);
+ * - absent, open or suppressed before, scan partial → carried unchanged: suppressed if a rule
+ *   still matches, otherwise `open` (never `new`: this scan did not see it);
+ * - absent and resolved before → row kept, not shown.
+ *
+ * Duplicate fingerprints keep their first occurrence. No fingerprint is ever dropped.
+ */
+export function computeDigestState(input: DigestStateInput): DigestState {
+  const nowMs = Date.parse(input.now);
+  const rules = input.suppressions ?? [];
+  const suppression = (hit: DigestHit): SuppressionRule | undefined =>
+    rules.find((rule) => ruleApplies(rule, hit, nowMs));
+
+  const previous = new Map<string, DigestStateRow>();
+  for (const row of input.previous) {
+    if (!previous.has(row.fingerprint)) previous.set(row.fingerprint, row);
+  }
+
+  const rows: DigestStateRow[] = [];
+  const findings: DigestFinding[] = [];
+  const totals: DigestTotals = { open: 0, new: 0, resolved: 0, suppressed: 0 };
+  const seen = new Set<string>();
+
+  for (const hit of input.hits) {
+    if (seen.has(hit.fingerprint)) continue;
+    seen.add(hit.fingerprint);
+    const before = previous.get(hit.fingerprint);
+    const firstSeenAt = before?.firstSeenAt ?? input.generatedAt;
+    const data = hitData(hit);
+    const rule = suppression(data);
+    if (rule !== undefined) {
+      rows.push({ ...data, status: "suppressed", firstSeenAt, lastSeenAt: input.generatedAt, suppressedReason: rule.reason });
+      findings.push({ ...data, status: "suppressed", firstSeenAt, suppressedReason: rule.reason });
+      totals.suppressed++;
+      continue;
+    }
+    const status = before?.status === "open" ? "open" : "new";
+    rows.push({ ...data, status: "open", firstSeenAt, lastSeenAt: input.generatedAt });
+    findings.push({ ...data, status, firstSeenAt });
+    totals.open++;
+    if (status === "new") totals.new++;
+  }
+
+  for (const before of previous.values()) {
+    if (seen.has(before.fingerprint)) continue;
+    const data = hitData(before);
+    const carried = { firstSeenAt: before.firstSeenAt, lastSeenAt: before.lastSeenAt };
+    if (before.status === "resolved") {
+      rows.push({ ...before });
+      continue;
+    }
+    if (input.complete) {
+      rows.push({ ...data, status: "resolved", ...carried, resolvedAt: input.generatedAt });
+      if (before.status === "open") {
+        findings.push({ ...data, status: "resolved", firstSeenAt: before.firstSeenAt });
+        totals.resolved++;
+      }
+      continue;
+    }
+    const rule = suppression(data);
+    if (rule !== undefined) {
+      rows.push({ ...data, status: "suppressed", ...carried, suppressedReason: rule.reason });
+      findings.push({ ...data, status: "suppressed", firstSeenAt: before.firstSeenAt, suppressedReason: rule.reason });
+      totals.suppressed++;
+    } else {
+      rows.push({ ...data, status: "open", ...carried });
+      findings.push({ ...data, status: "open", firstSeenAt: before.firstSeenAt });
+      totals.open++;
+    }
+  }
+
+  rows.sort(compareFingerprints);
+  findings.sort(compareDigestFindings);
+  return { rows, findings, totals };
+}
