@@ -1,0 +1,70 @@
+import { artifactLimitsFromConfig } from "../../config/load-repo-config.js";
+import { parseArtifact } from "../../artifact/parse-artifact.js";
+import type { CliCommand } from "../cli-command.js";
+import type { CliIo } from "../cli-io.js";
+import { ExitCode } from "../exit-code.js";
+import { parseCommandArgs } from "../parse-command-args.js";
+import { readConfigFile } from "../read-config-file.js";
+import { readInput } from "../read-input.js";
+import { renderArtifactSummary } from "../render-artifact-summary.js";
+
+const usage = `usage: audit-digest render <file|-> [--config <.github/audit-digest.yml>]
+
+Prints what the app would file for this artifact (title, then body), without
+contacting GitHub.
+
+  -c, --config <file>  the audit-digest.yml to apply (title template, limits)
+  -h, --help           show this help
+
+Exit codes: 0 rendered, 1 usage, config or I/O error, 2 the artifact is not valid.
+`;
+
+async function execute(args: readonly string[], io: CliIo): Promise<number> {
+  const parsed = parseCommandArgs(args, {
+    config: { type: "string", short: "c" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (!parsed.ok) {
+    io.stderr.write(`audit-digest render: ${parsed.message}\n\n${usage}`);
+    return ExitCode.usage;
+  }
+  if (parsed.values.help === true) {
+    io.stdout.write(usage);
+    return ExitCode.ok;
+  }
+  const [file, ...extra] = parsed.positionals;
+  if (file === undefined || extra.length > 0) {
+    io.stderr.write(`audit-digest render: expected exactly one file (or -)\n\n${usage}`);
+    return ExitCode.usage;
+  }
+
+  const config = await readConfigFile(parsed.values.config, io.cwd);
+  if (!config.ok) {
+    io.stderr.write(`audit-digest render: ${config.message}\n`);
+    return ExitCode.usage;
+  }
+  const limits = artifactLimitsFromConfig(config.config);
+  const label = file === "-" ? "(stdin)" : file;
+  const input = await readInput(file, io, limits.maxBytes);
+  if (!input.ok) {
+    io.stderr.write(`${label}: error: ${input.message}\n`);
+    return input.reason === "too_large" ? ExitCode.invalid : ExitCode.usage;
+  }
+  const result = parseArtifact(input.bytes, { limits });
+  if (!result.ok) {
+    for (const error of result.errors) {
+      io.stderr.write(`${label}: error: ${error.path === "" ? "" : `${error.path}: `}${error.message}\n`);
+    }
+    return ExitCode.invalid;
+  }
+  const rendered = renderArtifactSummary({ artifact: result.artifact, config: config.config });
+  io.stdout.write(`${rendered.title}\n\n${rendered.body}`);
+  return ExitCode.ok;
+}
+
+export const renderCommand: CliCommand = {
+  name: "render",
+  summary: "print the digest the app would file for an artifact",
+  usage,
+  execute,
+};
