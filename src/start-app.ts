@@ -9,6 +9,8 @@ import { createOctokitClass, type OctokitClassOptions } from "./github/create-oc
 import { enqueueWebhookJob } from "./jobs/enqueue-webhook-job.js";
 import type { InstallationOctokit } from "./jobs/job-context.js";
 import { JobQueue } from "./jobs/job-queue.js";
+import type { JobName } from "./jobs/job-payloads.js";
+import type { JobPolicy } from "./jobs/job-policies.js";
 import { startWorkers } from "./jobs/start-workers.js";
 import { createLogger } from "./logging/create-logger.js";
 import { createMetrics, type Metrics } from "./metrics/create-metrics.js";
@@ -21,6 +23,8 @@ export interface StartAppOptions {
   /** Octokit request options, e.g. `{ fetch }` of an in-process GitHub simulator. */
   request?: { fetch: typeof fetch };
   octokit?: OctokitClassOptions;
+  /** Overrides of the job retry policies (e.g. shorter delays). */
+  jobPolicies?: Partial<Record<JobName, JobPolicy>>;
 }
 
 export interface RunningApp {
@@ -52,6 +56,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     databaseUrl: config.database.kind === "postgres" ? config.database.url : undefined,
     log,
     supervise: worker,
+    policies: options.jobPolicies,
   });
   const metrics = createMetrics({ queue });
 

@@ -39,8 +39,10 @@ export function loadEnvConfig(env: Record<string, string | undefined>, cwd = pro
 
   let privateKey: string | undefined;
   try {
-    privateKey =
-      getPrivateKey({ env: { PRIVATE_KEY: e.PRIVATE_KEY, PRIVATE_KEY_PATH: e.PRIVATE_KEY_PATH }, cwd }) ?? undefined;
+    if (e.PRIVATE_KEY || e.PRIVATE_KEY_PATH) {
+      privateKey =
+        getPrivateKey({ env: { PRIVATE_KEY: e.PRIVATE_KEY, PRIVATE_KEY_PATH: e.PRIVATE_KEY_PATH }, cwd }) ?? undefined;
+    }
   } catch (error) {
     problems.push(`PRIVATE_KEY: ${describeKeyError(error)}; ${HOW_TO.PRIVATE_KEY}`);
   }

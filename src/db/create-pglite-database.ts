@@ -9,13 +9,18 @@ export interface PgliteDatabaseOptions {
   loadDataDir?: Blob | undefined;
 }
 
+/** PGlite's database can also be dumped as a tarball (a backup, or a template to clone). */
+export interface PgliteDatabase extends Database {
+  dumpDataDir(): Promise<Blob>;
+}
+
 /** A `Database` on embedded PGlite: one connection in this process. */
-export async function createPgliteDatabase({ dataDir, loadDataDir }: PgliteDatabaseOptions): Promise<Database> {
+export async function createPgliteDatabase({ dataDir, loadDataDir }: PgliteDatabaseOptions): Promise<PgliteDatabase> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir, loadDataDir ? { loadDataDir } : {});
   const lockQueues = new Map<string, Promise<unknown>>();
 
-  const database: Database = {
+  const database: PgliteDatabase = {
     kind: "pglite",
     async query<Row>(sql: string, params?: SqlParams) {
       const result = await pglite.query<Row>(sql, params as unknown[] | undefined);
@@ -44,6 +49,9 @@ export async function createPgliteDatabase({ dataDir, loadDataDir }: PgliteDatab
       } finally {
         if (lockQueues.get(key) === run) lockQueues.delete(key);
       }
+    },
+    async dumpDataDir() {
+      return pglite.dumpDataDir("none");
     },
     async close() {
       if (!pglite.closed) await pglite.close();

@@ -12,13 +12,14 @@ export interface RunMigrationsOptions {
  * under a lock so replicas starting together apply each one once. Returns the ids applied.
  */
 export async function runMigrations({ db, migrations = allMigrations }: RunMigrationsOptions): Promise<string[]> {
-  await db.exec(
-    `CREATE TABLE IF NOT EXISTS schema_migrations (
-       id         text PRIMARY KEY,
-       applied_at timestamptz NOT NULL DEFAULT now()
-     )`,
-  );
   return db.withLock("audit-digest:migrations", async (conn) => {
+    // Inside the lock: PostgreSQL's IF NOT EXISTS is not safe against a concurrent creator.
+    await conn.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+         id         text PRIMARY KEY,
+         applied_at timestamptz NOT NULL DEFAULT now()
+       )`,
+    );
     const { rows } = await conn.query<{ id: string }>("SELECT id FROM schema_migrations");
     const applied = new Set(rows.map((row) => row.id));
     const pending = migrations.filter((migration) => !applied.has(migration.id));

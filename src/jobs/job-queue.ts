@@ -2,7 +2,7 @@ import PgBoss from "pg-boss";
 import type { Logger } from "pino";
 import type { Database, Queryable } from "../db/database.js";
 import type { JobData, JobName } from "./job-payloads.js";
-import { DEAD_LETTER_QUEUE, jobNames, jobPolicies } from "./job-policies.js";
+import { DEAD_LETTER_QUEUE, jobNames, jobPolicies, type JobPolicy } from "./job-policies.js";
 import { pgliteBossExecutor } from "./pglite-boss-executor.js";
 
 export interface JobQueueOptions {
@@ -12,6 +12,8 @@ export interface JobQueueOptions {
   log: Logger;
   /** Run maintenance (expiry, retention) and cron schedules in this process. */
   supervise: boolean;
+  /** Overrides of the retry policies in `jobPolicies`, by job kind. */
+  policies?: Partial<Record<JobName, JobPolicy>>;
 }
 
 export interface SendOptions {
@@ -31,14 +33,17 @@ export interface QueuedJob<N extends JobName> {
 export class JobQueue {
   readonly #boss: PgBoss;
   readonly #log: Logger;
+  readonly #policies: Record<JobName, JobPolicy>;
 
-  private constructor(boss: PgBoss, log: Logger) {
+  private constructor(boss: PgBoss, log: Logger, policies: Record<JobName, JobPolicy>) {
     this.#boss = boss;
     this.#log = log;
+    this.#policies = policies;
   }
 
   /** Connects pg-boss, installs or upgrades its schema, and creates every queue. */
-  static async start({ db, databaseUrl, log, supervise }: JobQueueOptions): Promise<JobQueue> {
+  static async start({ db, databaseUrl, log, supervise, policies: overrides }: JobQueueOptions): Promise<JobQueue> {
+    const policies = { ...jobPolicies, ...overrides };
     const boss = new PgBoss({
       ...(databaseUrl ? { connectionString: databaseUrl, max: 5 } : { db: pgliteBossExecutor(db) }),
       supervise,
@@ -49,15 +54,15 @@ export class JobQueue {
     await boss.start();
     await createQueue(boss, DEAD_LETTER_QUEUE, {});
     for (const name of jobNames) {
-      await createQueue(boss, name, { ...jobPolicies[name], deadLetter: DEAD_LETTER_QUEUE });
+      await createQueue(boss, name, { ...policies[name], deadLetter: DEAD_LETTER_QUEUE });
     }
-    return new JobQueue(boss, log);
+    return new JobQueue(boss, log, policies);
   }
 
   async send<N extends JobName>(name: N, data: JobData<N>, options: SendOptions = {}): Promise<string | null> {
     const { tx, startAfter } = options;
     return this.#boss.send(name, data, {
-      ...jobPolicies[name],
+      ...this.#policies[name],
       deadLetter: DEAD_LETTER_QUEUE,
       ...(startAfter ? { startAfter } : {}),
       ...(tx ? { db: { executeSql: (text: string, values: unknown[]) => tx.query(text, values) } } : {}),

@@ -1,0 +1,43 @@
+import { readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { inject } from "vitest";
+import { createPgliteDatabase, type PgliteDatabase } from "../../src/db/create-pglite-database.js";
+
+/**
+ * A fresh, migrated PGlite database cloned from the run's template, in memory or in `dataDir`.
+ * Close it at the end of the test: an open PGlite keeps the process alive.
+ */
+export async function createTestDatabase({ dataDir }: { dataDir?: string } = {}): Promise<PgliteDatabase> {
+  const template = new Blob([readFileSync(inject("pgliteTemplatePath"))]);
+  return createPgliteDatabase({ dataDir, loadDataDir: template });
+}
+
+/** `TEST_DATABASE_URL` when the run has real PostgreSQL, else undefined (those tests skip). */
+export const testDatabaseUrl = process.env.TEST_DATABASE_URL || undefined;
+/** `TEST_REDIS_URL` when the run has real Redis, else undefined (those tests skip). */
+export const testRedisUrl = process.env.TEST_REDIS_URL || undefined;
+
+/**
+ * Creates an empty PostgreSQL database on the `TEST_DATABASE_URL` server for one test file,
+ * and returns its URL and a function that drops it.
+ */
+export async function createPostgresTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!testDatabaseUrl) throw new Error("TEST_DATABASE_URL is not set");
+  const name = `audit_digest_test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: testDatabaseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(testDatabaseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: testDatabaseUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
