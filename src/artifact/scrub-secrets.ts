@@ -12,6 +12,9 @@
  * - a token body is an unbounded run of one character class, and the pattern starts with a
  *   negative look-behind for that same class, so a run is only ever entered at its start.
  * No pattern nests quantifiers over overlapping alternatives.
+ *
+ * Vendor tokens with a fixed prefix are found even when glued to other text (`xghp_…`): a
+ * missed secret costs more than a redacted identifier.
  */
 
 /** The prefix every placeholder starts with; text already redacted is left as it is. */
@@ -63,12 +66,12 @@ const RULES: readonly SecretRule[] = [
     // Classic tokens: ghp_ (personal), gho_ (OAuth), ghu_ (user-to-server), ghs_ (server-to-server),
     // ghr_ (refresh); fine-grained personal access tokens: github_pat_.
     kind: "github-token",
-    pattern: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})/g,
+    pattern: /(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})/g,
   },
   {
     // AWS access key ids: long-term (AKIA), temporary (ASIA) and the other published prefixes.
     kind: "aws-access-key-id",
-    pattern: /(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Z0-9])/g,
+    pattern: /(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}/g,
   },
   {
     // AWS secret access keys are 40 base64 characters; recognised where they are assigned.
@@ -81,20 +84,20 @@ const RULES: readonly SecretRule[] = [
     // Slack bot/user/app/refresh tokens (xoxb-, xoxp-, xoxa-, xoxr-, xoxs-, xoxo-, xoxe-) and
     // app-level tokens (xapp-).
     kind: "slack-token",
-    pattern: /(?<![A-Za-z0-9-])(?:xox[abeoprs]|xapp)-[A-Za-z0-9-]{10,250}/g,
+    pattern: /(?:xox[abeoprs]|xapp)-[A-Za-z0-9-]{10,250}/g,
   },
   {
     kind: "npm-token",
-    pattern: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/g,
+    pattern: /npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/g,
   },
   {
     kind: "google-api-key",
-    pattern: /(?<![A-Za-z0-9_-])AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])/g,
+    pattern: /AIza[A-Za-z0-9_-]{35}/g,
   },
   {
     // Stripe secret and restricted keys, live and test.
     kind: "stripe-key",
-    pattern: /(?<![A-Za-z0-9_])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,247}/g,
+    pattern: /(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,247}/g,
   },
   {
     // JSON Web Tokens: base64url header and payload (both JSON objects, so `eyJ`), signature.
@@ -124,6 +127,9 @@ const RULES: readonly SecretRule[] = [
   },
 ];
 
+/** Each pass only ever replaces secrets by placeholders, which no pattern matches again. */
+const MAX_PASSES = 4;
+
 function applyRule(text: string, rule: SecretRule): string {
   rule.pattern.lastIndex = 0;
   const replace = rule.replace;
@@ -140,8 +146,15 @@ function applyRule(text: string, rule: SecretRule): string {
  * `[REDACTED:github-token]`. Idempotent: scrubbing scrubbed text changes nothing.
  */
 export function scrubSecrets(text: string): string {
+  // A placeholder can give a neighbouring secret the boundary one of the patterns asks for,
+  // so passes repeat until nothing changes (in practice one or two passes).
   let out = text;
-  for (const rule of RULES) out = applyRule(out, rule);
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    let next = out;
+    for (const rule of RULES) next = applyRule(next, rule);
+    if (next === out) break;
+    out = next;
+  }
   return out;
 }
 
