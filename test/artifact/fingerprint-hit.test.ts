@@ -1,0 +1,85 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Hit } from "../../src/artifact/consumer-artifact-schema.js";
+import { fingerprintHit, fingerprintHits, normalizeSnippet } from "../../src/artifact/fingerprint-hit.js";
+
+const hit = (overrides: Partial<Hit> = {}): Hit => ({
+  repo: "acme/web",
+  path: "src/a.ts",
+  line_number: 10,
+  pattern: "INTERNAL_API",
+  snippet: "const url = INTERNAL_API;",
+  severity: "medium",
+  ...overrides,
+});
+
+describe("fingerprints", () => {
+  it("are 64 hex characters and stable when the line number changes", () => {
+    const a = fingerprintHit(hit({ line_number: 10 }));
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(fingerprintHit(hit({ line_number: 250 }))).toBe(a);
+    expect(fingerprintHit(hit({ severity: "critical" }))).toBe(a);
+  });
+
+  it("ignore whitespace changes in the snippet and the case of the repository", () => {
+    const a = fingerprintHit(hit());
+    expect(fingerprintHit(hit({ snippet: "  const   url =\n\tINTERNAL_API;  " }))).toBe(a);
+    expect(fingerprintHit(hit({ repo: "Acme/Web" }))).toBe(a);
+    expect(normalizeSnippet(" a \n\t b ")).toBe("a b");
+  });
+
+  it("change with repo, path, pattern, snippet or occurrence", () => {
+    const a = fingerprintHit(hit());
+    const others = [
+      fingerprintHit(hit({ repo: "acme/api" })),
+      fingerprintHit(hit({ path: "src/b.ts" })),
+      fingerprintHit(hit({ pattern: "OTHER" })),
+      fingerprintHit(hit({ snippet: "const url = INTERNAL_API + 1;" })),
+      fingerprintHit(hit(), 1),
+    ];
+    expect(new Set([a, ...others]).size).toBe(6);
+  });
+
+  it("use rule_id when there is no snippet, and keep the two apart", () => {
+    const noSnippet = hit({ snippet: undefined, rule_id: "R1" });
+    expect(fingerprintHit(noSnippet)).toBe(fingerprintHit({ ...noSnippet, line_number: 99 }));
+    expect(fingerprintHit(noSnippet)).not.toBe(fingerprintHit(hit({ snippet: undefined, rule_id: "R2" })));
+    expect(fingerprintHit(hit({ snippet: "R1", rule_id: undefined }))).not.toBe(fingerprintHit(noSnippet));
+  });
+
+  it("give identical hits distinct counters in artifact order", () => {
+    const hits = [hit({ line_number: 1 }), hit({ path: "x.ts" }), hit({ line_number: 5 }), hit({ line_number: 9 })];
+    const result = fingerprintHits(hits);
+    expect(result.map((r) => r.occurrence)).toEqual([0, 0, 1, 2]);
+    expect(new Set(result.map((r) => r.fingerprint)).size).toBe(4);
+    expect(result[2]!.hit).toBe(hits[2]);
+  });
+
+  const arbitraryHit = fc.record({
+    repo: fc.constantFrom("acme/web", "acme/api"),
+    path: fc.constantFrom("a.ts", "b/c.py"),
+    line_number: fc.integer({ min: 1, max: 10_000 }),
+    pattern: fc.constantFrom("P1", "P2"),
+    snippet: fc.option(fc.constantFrom("x = 1", "y = 2"), { nil: undefined }),
+    severity: fc.constantFrom("low", "medium", "high", "critical") as fc.Arbitrary<Hit["severity"]>,
+  });
+
+  it("do not change when any line numbers change (property)", () => {
+    fc.assert(
+      fc.property(fc.array(arbitraryHit, { maxLength: 30 }), fc.array(fc.integer({ min: 1, max: 10_000 })), (hits, lines) => {
+        const moved = hits.map((h, i) => ({ ...h, line_number: lines[i] ?? h.line_number + 7 }));
+        expect(fingerprintHits(moved).map((r) => r.fingerprint)).toEqual(fingerprintHits(hits).map((r) => r.fingerprint));
+      }),
+    );
+  });
+
+  it("are unique within an artifact and deterministic (property)", () => {
+    fc.assert(
+      fc.property(fc.array(arbitraryHit, { maxLength: 40 }), (hits) => {
+        const first = fingerprintHits(hits).map((r) => r.fingerprint);
+        expect(new Set(first).size).toBe(hits.length);
+        expect(fingerprintHits(hits.map((h) => ({ ...h }))).map((r) => r.fingerprint)).toEqual(first);
+      }),
+    );
+  });
+});
