@@ -1,0 +1,10 @@
+export { createGitHubSimulator, type GitHubSimulator, type GitHubSimulatorOptions } from "./create-github-simulator.js";
+export { buildArtifactZip, type ArtifactContent } from "./build-artifact-zip.js";
+export { signWebhookBody, type WebhookInput } from "./deliver-webhook.js";
+export type { FaultHandle, FaultSpec } from "./fault-injector.js";
+export type { LoggedRequest, RequestFilter } from "./request-log.js";
+export type { SchemaViolation } from "./schema-violation.js";
+export type { SimulatorServer } from "./start-http-server.js";
+export type { InstallationPermissions, PermissionLevel, RepositoryRole } from "./simulator-state.js";
+export type { InstallationInput, IssueInput, RepoName, RepositoryInput, WorkflowRunInput } from "./world-arranger.js";
+export type { CheckRunView, CommentView, IssueView, LabelView } from "./world-reader.js";

@@ -1,0 +1,69 @@
+import { repositoryJson, userJson } from "./account-json.js";
+import { nodeId, type ApiUrls } from "./api-urls.js";
+import { isoTime } from "./iso-time.js";
+import type { SimArtifact, SimRepository, SimWorkflowRun } from "./simulator-state.js";
+
+export function workflowRunJson(repo: SimRepository, run: SimWorkflowRun, urls: ApiUrls): Record<string, unknown> {
+  const api = `${urls.api}/repos/${repo.fullName}/actions/runs/${run.id}`;
+  const repository = repositoryJson(repo, urls);
+  const isFork = run.headRepository.fullName.toLowerCase() !== repo.fullName.toLowerCase();
+  const headRepository = isFork
+    ? {
+        id: run.headRepository.id,
+        node_id: nodeId("Repository", run.headRepository.id),
+        name: run.headRepository.fullName.split("/")[1] ?? repo.name,
+        full_name: run.headRepository.fullName,
+        owner: userJson(run.headRepository.owner, urls),
+        private: false,
+        fork: true,
+        html_url: `${urls.html}/${run.headRepository.fullName}`,
+        url: `${urls.api}/repos/${run.headRepository.fullName}`,
+      }
+    : repository;
+  return {
+    id: run.id,
+    name: run.name,
+    node_id: nodeId("WorkflowRun", run.id),
+    head_branch: run.headBranch,
+    head_sha: run.headSha,
+    path: ".github/workflows/audit.yml",
+    run_number: run.runNumber,
+    run_attempt: 1,
+    event: run.event,
+    status: run.status,
+    conclusion: run.conclusion,
+    workflow_id: 1,
+    url: api,
+    html_url: `${urls.html}/${repo.fullName}/actions/runs/${run.id}`,
+    artifacts_url: `${api}/artifacts`,
+    pull_requests: [],
+    created_at: isoTime(run.createdAt),
+    updated_at: isoTime(run.createdAt),
+    run_started_at: isoTime(run.createdAt),
+    repository,
+    head_repository: headRepository,
+  };
+}
+
+export function artifactJson(repo: SimRepository, run: SimWorkflowRun, artifact: SimArtifact, urls: ApiUrls): Record<string, unknown> {
+  const api = `${urls.api}/repos/${repo.fullName}/actions/artifacts/${artifact.id}`;
+  return {
+    id: artifact.id,
+    node_id: nodeId("Artifact", artifact.id),
+    name: artifact.name,
+    size_in_bytes: artifact.zip.byteLength,
+    url: api,
+    archive_download_url: `${api}/zip`,
+    expired: artifact.expired,
+    created_at: isoTime(artifact.createdAt),
+    updated_at: isoTime(artifact.createdAt),
+    expires_at: isoTime(artifact.expiresAt),
+    workflow_run: {
+      id: run.id,
+      repository_id: repo.id,
+      head_repository_id: run.headRepository.id,
+      head_branch: run.headBranch,
+      head_sha: run.headSha,
+    },
+  };
+}
