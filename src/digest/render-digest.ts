@@ -243,7 +243,9 @@ function groupOpenFindings(sorted: readonly DigestFinding[]): Group[] {
  *
  * The body never exceeds the budget. Room is given in priority order, so the cuts happen in
  * this order: resolved list, suppressed list, per-repository details, snippet length in the
- * new-findings list, and finally the new-findings list itself. Whatever is cut is counted in
+ * new-findings list, and finally the new-findings list itself. A section gets room only when
+ * every section before it was listed in full (new findings with shortened snippets count as
+ * listed in full: the room they leave goes to the per-repository details). Whatever is cut is counted in
  * `omitted` and the body says exactly how many findings are not shown and where the full list is.
  *
  * Deterministic: the same view gives a byte-identical result.
@@ -313,6 +315,10 @@ export function renderDigest(view: DigestView): RenderedDigest {
   };
   const finding = (index: number): DigestFinding => sorted[index] as DigestFinding;
 
+  // Once a section could not be listed in full, the sections after it get no room at all,
+  // even if a short line would still fit: cuts follow the priority order strictly.
+  let complete = true;
+
   // New findings: full snippets, else shortened snippets, else as many as fit.
   const newItems: number[] = [];
   sorted.forEach((f, i) => {
@@ -336,10 +342,11 @@ export function renderDigest(view: DigestView): RenderedDigest {
       if (listing !== undefined && listing.shown.length === newItems.length) break;
     }
     if (listing !== undefined && sections.tryAdd(listing.text)) mark(listing);
+    complete = listing !== undefined && listing.shown.length === newItems.length;
   }
 
   // Open findings per repository and pattern, one collapsible block each.
-  const groups = groupOpenFindings(sorted);
+  const groups = complete ? groupOpenFindings(sorted) : [];
   if (groups.length > 0) {
     const sectionHeader = `### Open findings by repository and pattern\n\n`;
     const renderOpen = (index: number): string => {
@@ -361,10 +368,16 @@ export function renderDigest(view: DigestView): RenderedDigest {
         sections.room,
         more,
       );
-      if (listing === undefined || !sections.tryAdd(listing.text)) break;
+      if (listing === undefined || !sections.tryAdd(listing.text)) {
+        complete = false;
+        break;
+      }
       mark(listing);
       first = false;
-      if (listing.shown.length < group.items.length) break;
+      if (listing.shown.length < group.items.length) {
+        complete = false;
+        break;
+      }
     }
   }
 
@@ -385,7 +398,7 @@ export function renderDigest(view: DigestView): RenderedDigest {
     sorted.forEach((f, i) => {
       if (f.status === status) items.push(i);
     });
-    if (items.length === 0) continue;
+    if (items.length === 0 || !complete) continue;
     const header =
       `### ${heading} (${formatCount(items.length)})\n\n` +
       `<details><summary>${plural(items.length, what, `${what}s`)}</summary>\n\n`;
@@ -393,6 +406,7 @@ export function renderDigest(view: DigestView): RenderedDigest {
       `- _…and ${formatCount(count)} more not shown_\n`,
     );
     if (listing !== undefined && sections.tryAdd(listing.text)) mark(listing);
+    complete = listing !== undefined && listing.shown.length === items.length;
   }
 
   // What was left out, counted exactly.
