@@ -8,3 +8,4 @@ export type { SimulatorServer } from "./start-http-server.js";
 export type { InstallationPermissions, PermissionLevel, RepositoryRole } from "./simulator-state.js";
 export type { InstallationInput, IssueInput, RepoName, RepositoryInput, WorkflowRunInput } from "./world-arranger.js";
 export type { CheckRunView, CommentView, IssueView, LabelView } from "./world-reader.js";
+export { requestFailure, type RequestFailure } from "./request-failure.js";

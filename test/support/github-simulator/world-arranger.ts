@@ -1,4 +1,5 @@
 import { buildArtifactZip, type ArtifactContent } from "./build-artifact-zip.js";
+import { issueInstallationToken } from "./issue-installation-token.js";
 import { addCommentRecord, createIssueRecord, ensureLabel, findIssue, updateIssueRecord, type LabelInput } from "./issue-records.js";
 import type { InstallationPermissions, RepositoryRole, SimIssue, SimRepository, SimUser, SimulatorState, SimWorkflowRun } from "./simulator-state.js";
 
@@ -90,6 +91,13 @@ export function createWorldArranger(state: SimulatorState) {
       const installation = state.installations.get(input.installationId);
       if (!installation) throw new Error(`No installation ${input.installationId}`);
       installation.permissions = { ...input.permissions };
+    },
+
+    /** A `ghs_` token for the installation without going through the app's JWT (for tests that are not about auth). */
+    createInstallationToken(input: { installationId: number; permissions?: InstallationPermissions }): string {
+      const installation = state.installations.get(input.installationId);
+      if (!installation) throw new Error(`No installation ${input.installationId}`);
+      return issueInstallationToken(state, installation, { permissions: input.permissions }).token;
     },
 
     createRepository(input: RepositoryInput): { id: number; fullName: string } {

@@ -1,19 +1,13 @@
-import { randomBytes } from "node:crypto";
 import { appJson, installationJson, repositoryJson } from "../account-json.js";
 import { installationCoversRepository } from "../authenticate-request.js";
 import { GitHubError, notFound } from "../github-error.js";
+import { issueInstallationToken } from "../issue-installation-token.js";
 import { isoTime } from "../iso-time.js";
 import { paginate } from "../paginate.js";
 import { bodyObject, numberParam, type RouteDefinition } from "../route-definition.js";
-import type { InstallationPermissions, PermissionLevel, SimToken } from "../simulator-state.js";
+import type { InstallationPermissions, PermissionLevel } from "../simulator-state.js";
 
-const TOKEN_LIFETIME_MS = 60 * 60 * 1000;
 const LEVELS: Record<PermissionLevel, number> = { read: 1, write: 2, admin: 3 };
-const TOKEN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-
-function newToken(): string {
-  return `ghs_${[...randomBytes(36)].map((byte) => TOKEN_ALPHABET[byte % TOKEN_ALPHABET.length]).join("")}`;
-}
 
 export const appRoutes: RouteDefinition[] = [
   {
@@ -76,14 +70,10 @@ export const appRoutes: RouteDefinition[] = [
           throw new GitHubError(422, "There is at least one repository that does not exist or is not accessible to the parent installation.");
         }
       }
-      const token: SimToken = {
-        token: newToken(),
-        installationId: installation.id,
-        expiresAt: state.now() + TOKEN_LIFETIME_MS,
-        requestedPermissions: requested,
+      const token = issueInstallationToken(state, installation, {
+        permissions: requested,
         repositories: narrowed ? new Set(narrowed.map((repo) => repo.fullName.toLowerCase())) : undefined,
-      };
-      state.tokens.set(token.token, token);
+      });
       return {
         status: 201,
         body: {
