@@ -1,3 +1,5 @@
+import type { HmacKey } from "../artifact/parse-hmac-keys.js";
+
 /** The typed configuration of one process, built once from the environment by `loadEnvConfig`. */
 export interface AppConfig {
   production: boolean;
@@ -21,8 +23,8 @@ export interface AppConfig {
   log: { level: "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent"; format: "json" | "pretty" };
   database: { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
   redisUrl: string | undefined;
-  /** Raw `AUDIT_HMAC_KEYS` value (`key_id:secret,…`); parsed where signatures are checked. */
-  hmacKeys: string | undefined;
+  /** Keys that verify artifact signatures, from `AUDIT_HMAC_KEYS`; never logged. */
+  hmacKeys: HmacKey[];
   worker: { concurrency: number; pollIntervalSeconds: number; shutdownTimeoutSeconds: number };
   schedulesEnabled: boolean;
   retention: { ledgerDays: number };

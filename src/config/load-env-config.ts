@@ -1,4 +1,5 @@
 import { getPrivateKey } from "@probot/get-private-key";
+import { parseHmacKeys } from "../artifact/parse-hmac-keys.js";
 import type { AppConfig } from "./app-config.js";
 import { envSchema } from "./env-schema.js";
 
@@ -57,7 +58,9 @@ export function loadEnvConfig(env: Record<string, string | undefined>, cwd = pro
       if (isMissing) problems.push(`${name} is missing: ${HOW_TO[name]}`);
     }
   }
-  if (problems.length > 0) throw new EnvConfigError(problems);
+  const hmacKeys = parseHmacKeys(e.AUDIT_HMAC_KEYS);
+  if (!hmacKeys.ok) problems.push(`AUDIT_HMAC_KEYS: ${hmacKeys.error}`);
+  if (problems.length > 0 || !hmacKeys.ok) throw new EnvConfigError(problems);
 
   const webHost = e.GHE_HOST ?? "github.com";
   return {
@@ -79,7 +82,7 @@ export function loadEnvConfig(env: Record<string, string | undefined>, cwd = pro
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? (production ? "json" : "pretty") },
     database: e.DATABASE_URL ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "pglite", dataDir: e.DATA_DIR },
     redisUrl: e.REDIS_URL,
-    hmacKeys: e.AUDIT_HMAC_KEYS,
+    hmacKeys: hmacKeys.keys,
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
       pollIntervalSeconds: e.JOB_POLL_INTERVAL_SECONDS,

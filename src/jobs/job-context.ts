@@ -9,6 +9,8 @@ export type InstallationOctokit = InstanceType<typeof ProbotOctokit>;
 
 /** What a job handler may use. */
 export interface JobContext {
+  /** The installation the job runs for. */
+  installationId: number;
   db: Database;
   queue: JobQueue;
   log: Logger;

@@ -11,8 +11,21 @@ export interface RepoRef {
   repo: string;
 }
 
+/** A completed workflow run whose artifact is to be taken in. */
+export interface WorkflowRunRef extends RepoRef {
+  runId: number;
+  runAttempt: number;
+  headSha: string;
+  /** The run's head repository differs from the base: its artifact is attacker-controlled. */
+  fromFork: boolean;
+}
+
 /** The data of each job kind, by queue name. */
 export interface JobPayloads {
+  /** A workflow run completed: take in its artifact and give the verdict on the check run. */
+  "ingest-workflow-run": WorkflowRunRef;
+  /** "Re-run" on the check run, or its "Re-run ingest" action: ingest the commit's run again. */
+  "rerun-ingest": RepoRef & { headSha: string };
   /** A pull request's head moved: put the "Audit ingest gate" check in `queued` for it. */
   "prepare-check-run": RepoRef & { headSha: string; pullNumber: number };
   /** The app was installed, changed or removed on an account. */

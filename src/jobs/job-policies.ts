@@ -13,6 +13,8 @@ export interface JobPolicy {
 export const DEAD_LETTER_QUEUE = "dead-letter";
 
 export const jobPolicies: Record<JobName, JobPolicy> = {
+  "ingest-workflow-run": { retryLimit: 8, retryDelay: 15, retryBackoff: true, expireInSeconds: 900 },
+  "rerun-ingest": { retryLimit: 8, retryDelay: 15, retryBackoff: true, expireInSeconds: 900 },
   "prepare-check-run": { retryLimit: 6, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
   "sync-installation": { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 300 },
 };

@@ -45,6 +45,7 @@ async function runJob<N extends JobName>(
   const jobLog = log.child({ job: job.name, jobId: job.id, installationId: job.data.installationId, deliveryId: job.data.deliveryId });
   let octokit: Promise<InstallationOctokit> | undefined;
   const ctx: JobContext = {
+    installationId: job.data.installationId,
     db,
     queue,
     log: jobLog,

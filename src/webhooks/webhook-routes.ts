@@ -1,7 +1,39 @@
+import { INGEST_GATE_CHECK_NAME, RERUN_INGEST_ACTION } from "../checks/ingest-gate-check.js";
+import { isFromFork } from "../ingest/is-from-fork.js";
 import { defineWebhookRoute, type WebhookRoute } from "./webhook-route.js";
 
 /** The table of events the app acts on, and the job each one enqueues. */
 export const webhookRoutes: WebhookRoute[] = [
+  defineWebhookRoute({
+    events: ["workflow_run.completed"],
+    job: "ingest-workflow-run",
+    toJob: ({ payload }) => ({
+      owner: payload.repository.owner.login,
+      repo: payload.repository.name,
+      runId: payload.workflow_run.id,
+      runAttempt: payload.workflow_run.run_attempt,
+      headSha: payload.workflow_run.head_sha,
+      fromFork: isFromFork(payload.workflow_run),
+    }),
+  }),
+  defineWebhookRoute({
+    events: ["check_run.rerequested", "check_run.requested_action"],
+    job: "rerun-ingest",
+    toJob: ({ payload }) => {
+      if (payload.check_run.name !== INGEST_GATE_CHECK_NAME) return null;
+      if (payload.action === "requested_action" && payload.requested_action?.identifier !== RERUN_INGEST_ACTION.identifier) return null;
+      return { owner: payload.repository.owner.login, repo: payload.repository.name, headSha: payload.check_run.head_sha };
+    },
+  }),
+  defineWebhookRoute({
+    events: ["check_suite.rerequested"],
+    job: "rerun-ingest",
+    toJob: ({ payload }) => ({
+      owner: payload.repository.owner.login,
+      repo: payload.repository.name,
+      headSha: payload.check_suite.head_sha,
+    }),
+  }),
   defineWebhookRoute({
     events: ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"],
     job: "prepare-check-run",

@@ -1,6 +1,7 @@
 import { webhookDeliveries } from "./001-webhook-deliveries.js";
 import { installationsAndCheckRuns } from "./002-installations-and-check-runs.js";
+import { ingests } from "./003-ingests.js";
 import type { Migration } from "./migration.js";
 
 /** Every migration, in the order they apply. */
-export const migrations: readonly Migration[] = [webhookDeliveries, installationsAndCheckRuns];
+export const migrations: readonly Migration[] = [webhookDeliveries, installationsAndCheckRuns, ingests];

@@ -1,0 +1,12 @@
+import type { ArtifactError } from "../artifact/artifact-error.js";
+import type { CheckedArtifact } from "../ingest/check-artifact.js";
+
+/** What one ingest concluded for a commit; the check run shows it. */
+export type GateResult =
+  | { kind: "valid"; checked: Extract<CheckedArtifact, { verdict: "valid" }> }
+  | { kind: "invalid"; errors: ArtifactError[] }
+  | { kind: "signature_invalid"; error: string }
+  | { kind: "config_invalid"; error: string }
+  | { kind: "missing"; artifactName: string; runId: number }
+  | { kind: "expired"; artifactName: string; runId: number }
+  | { kind: "not_ingested" };

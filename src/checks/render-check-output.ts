@@ -1,0 +1,109 @@
+import { SEVERITIES } from "../artifact/consumer-artifact-schema.js";
+import { summarizeHits } from "../artifact/summarize-hits.js";
+import { formatCount } from "../digest/format-count.js";
+import { codeSpan, fencedCodeBlock } from "../digest/markdown-code.js";
+import { CHECK_RUN_LIMITS } from "./check-run-limits.js";
+import type { GateResult } from "./gate-result.js";
+import { truncateMarkdown } from "./truncate-markdown.js";
+
+export interface CheckOutput {
+  conclusion: "success" | "failure" | "neutral";
+  title: string;
+  summary: string;
+  text?: string;
+}
+
+const MAX_REPOSITORY_ROWS = 300;
+
+/** The check run's conclusion and output for a gate result, within GitHub's size limits. */
+export function renderCheckOutput(result: GateResult): CheckOutput {
+  const budget = CHECK_RUN_LIMITS.textBudget;
+  switch (result.kind) {
+    case "valid": {
+      const { artifact, hits, warnings, signature } = result.checked;
+      const summary = summarizeHits(hits.map((h) => h.hit));
+      const lines = [
+        `Artifact for audit ${codeSpan(artifact.audit_id)} is valid: **${count(summary.total, "finding")}** in ${count(summary.byRepository.length, "repository", "repositories")}.`,
+        "",
+        `- Signature: ${signature}`,
+        `- Generated: ${artifact.generated_at} by ${codeSpan(`${artifact.tool.name} ${artifact.tool.version}`)}`,
+        ...(artifact.complete ? [] : ["- Partial scan (`complete: false`): nothing is resolved or closed by it"]),
+        ...(warnings.length ? [`- ${count(warnings.length, "warning")} (unknown fields kept and signed), listed below`] : []),
+        "",
+        `| Severity | ${SEVERITIES.map((s) => s).reverse().join(" | ")} |`,
+        "|---|---:|---:|---:|---:|",
+        `| All repositories | ${[...SEVERITIES].reverse().map((s) => summary.bySeverity[s]).join(" | ")} |`,
+        ...summary.byRepository
+          .slice(0, MAX_REPOSITORY_ROWS)
+          .map((r) => `| ${codeSpan(r.repository, true)} | ${[...SEVERITIES].reverse().map((s) => r.bySeverity[s]).join(" | ")} |`),
+        ...(summary.byRepository.length > MAX_REPOSITORY_ROWS
+          ? [`| … ${summary.byRepository.length - MAX_REPOSITORY_ROWS} more repositories | | | | |`]
+          : []),
+      ];
+      const text = warnings.length
+        ? truncateMarkdown(warnings.map((w) => `- ${codeSpan(w.path || "(document)")}: ${w.message}`).join("\n"), budget)
+        : undefined;
+      return {
+        conclusion: "success",
+        title: `${count(summary.total, "finding")} in ${count(summary.byRepository.length, "repository", "repositories")}`,
+        summary: truncateMarkdown(lines.join("\n"), budget),
+        ...(text ? { text } : {}),
+      };
+    }
+    case "invalid": {
+      const listed = result.errors.slice(0, CHECK_RUN_LIMITS.errorsListed);
+      const rest = result.errors.length - listed.length;
+      const first = result.errors[0];
+      return {
+        conclusion: "failure",
+        title: `Artifact rejected: ${count(result.errors.length, "error")}`,
+        summary: truncateMarkdown(
+          `The audit artifact was rejected${first ? `: ${first.path ? `${codeSpan(first.path)} ` : ""}${first.message}` : ""}.\n\nFix the producer and run the workflow again; validate locally with \`npx audit-digest validate consumer_artifact.json\`.`,
+          budget,
+        ),
+        text: truncateMarkdown(
+          [
+            ...listed.map((e) => `- ${e.path ? codeSpan(e.path) : "(document)"}: ${e.message}`),
+            ...(rest > 0 ? [`- … and ${count(rest, "more error")}`] : []),
+          ].join("\n"),
+          budget,
+        ),
+      };
+    }
+    case "signature_invalid":
+      return {
+        conclusion: "failure",
+        title: "Artifact signature rejected",
+        summary: `The audit artifact's signature was rejected: ${result.error}.\n\nSign it with \`npx audit-digest sign consumer_artifact.json --key-id <id>\` using a key listed in the app's AUDIT_HMAC_KEYS.`,
+        text: `- ${codeSpan("signature")}: ${result.error}`,
+      };
+    case "config_invalid":
+      return {
+        conclusion: "failure",
+        title: "audit-digest configuration is invalid",
+        summary: truncateMarkdown(`The configuration could not be used, so nothing was ingested.\n\n${fencedCodeBlock(result.error)}`, budget),
+      };
+    case "missing":
+      return {
+        conclusion: "neutral",
+        title: "No audit artifact",
+        summary: `Workflow run ${result.runId} has no artifact named ${codeSpan(result.artifactName)}, so there was nothing to check. A missing artifact does not resolve any finding.`,
+      };
+    case "not_ingested":
+      return {
+        conclusion: "neutral",
+        title: "No workflow run ingested yet",
+        summary: "No workflow run of this commit has been ingested yet, so there is nothing to re-run. The check completes when a run with the audit artifact finishes.",
+      };
+    case "expired":
+      return {
+        conclusion: "neutral",
+        title: "Audit artifact expired",
+        summary: `The artifact ${codeSpan(result.artifactName)} of workflow run ${result.runId} has expired on GitHub and cannot be downloaded. Run the workflow again to produce a new one.`,
+      };
+  }
+}
+
+function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(n)} ${n === 1 ? singular : plural}`;
+}

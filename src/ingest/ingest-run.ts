@@ -1,0 +1,115 @@
+import { artifactLimitsFromConfig } from "../config/load-repo-config.js";
+import { fetchRepoConfig } from "../config/fetch-repo-config.js";
+import { completeCheckRun } from "../checks/complete-check-run.js";
+import type { GateResult } from "../checks/gate-result.js";
+import { summarizeHits } from "../artifact/summarize-hits.js";
+import type { JobContext } from "../jobs/job-context.js";
+import type { WorkflowRunRef } from "../jobs/job-payloads.js";
+import { checkArtifact } from "./check-artifact.js";
+import { downloadArtifactZip } from "./download-artifact-zip.js";
+import { findRunArtifact } from "./find-run-artifact.js";
+import { findIngest, recordIngest, type IngestKey, type IngestRecord } from "./ingest-ledger.js";
+import { signatureRequired } from "./signature-required.js";
+
+export type IngestRunOutcome = { skipped: true } | { skipped: false; result: GateResult };
+
+/**
+ * Takes in one workflow run attempt, under a lock for it:
+ * 1. skip it when the ledger already holds it (unless a re-run was asked for);
+ * 2. read the repository's config;
+ * 3. find the run's artifact and download it, bounded;
+ * 4. check it: safe unzip, schema and limits, signature policy, fingerprints;
+ * 5. give the verdict on the head SHA's check run;
+ * 6. record it in the ledger.
+ */
+export async function ingestRun({ ctx, run, force }: { ctx: JobContext; run: WorkflowRunRef; force: boolean }): Promise<IngestRunOutcome> {
+  const { owner, repo, runId, runAttempt, headSha, fromFork } = run;
+  const key: IngestKey = { installationId: ctx.installationId, repository: `${owner}/${repo}`, runId, runAttempt };
+  return ctx.db.withLock(`ingest:${key.installationId}:${key.repository}:${runId}:${runAttempt}`.toLowerCase(), async (conn) => {
+    if (!force && (await findIngest(conn, key))) {
+      ctx.log.info({ ...key }, "run attempt already ingested; nothing to do");
+      return { skipped: true };
+    }
+    const octokit = await ctx.github();
+    const result = await judgeRun({ ctx, run });
+    const { checkRunId } = await completeCheckRun({
+      db: ctx.db,
+      octokit,
+      appId: ctx.config.github.appId,
+      target: { installationId: key.installationId, owner, repo, headSha },
+      result,
+    });
+    await recordIngest(conn, ledgerRecord({ key, headSha, result }));
+    ctx.log.info({ ...key, headSha, fromFork, verdict: result.kind, checkRunId }, "run ingested");
+    return { skipped: false, result };
+  });
+}
+
+async function judgeRun({ ctx, run }: { ctx: JobContext; run: WorkflowRunRef }): Promise<GateResult> {
+  const { owner, repo, runId, fromFork } = run;
+  const octokit = await ctx.github();
+  const loaded = await fetchRepoConfig({ octokit, owner, repo });
+  if (!loaded.ok) return { kind: "config_invalid", error: loaded.error.message };
+  const { config } = loaded;
+  const limits = artifactLimitsFromConfig(config);
+  const artifactName = config.artifact.name;
+
+  const artifact = await findRunArtifact({ octokit, owner, repo, runId, name: artifactName });
+  if (!artifact) return { kind: "missing", artifactName, runId };
+  if (artifact.expired) return { kind: "expired", artifactName, runId };
+  if (artifact.sizeInBytes > limits.maxZipBytes) {
+    return {
+      kind: "invalid",
+      errors: [{ path: "", code: "zip_too_large", message: `archive is ${artifact.sizeInBytes} bytes, more than the limit max_zip_bytes (${limits.maxZipBytes} bytes)` }],
+    };
+  }
+  const download = await downloadArtifactZip({ octokit, owner, repo, artifactId: artifact.id, maxBytes: limits.maxZipBytes });
+  if (!download.ok) {
+    return download.reason === "expired"
+      ? { kind: "expired", artifactName, runId }
+      : { kind: "invalid", errors: [{ path: "", code: "zip_too_large", message: download.message }] };
+  }
+  const checked = checkArtifact({
+    zip: download.bytes,
+    limits,
+    keys: ctx.config.hmacKeys,
+    requireSignature: signatureRequired(config.artifact.require_signature, fromFork),
+  });
+  switch (checked.verdict) {
+    case "valid":
+      return { kind: "valid", checked };
+    case "invalid":
+      return { kind: "invalid", errors: checked.errors };
+    case "signature_invalid":
+      return { kind: "signature_invalid", error: checked.error };
+  }
+}
+
+function ledgerRecord({ key, headSha, result }: { key: IngestKey; headSha: string; result: GateResult }): IngestRecord {
+  const base = { ...key, headSha, artifactSha256: null, auditId: null, error: null, hitCount: 0, counts: {} };
+  switch (result.kind) {
+    case "valid": {
+      const summary = summarizeHits(result.checked.hits.map((h) => h.hit));
+      return {
+        ...base,
+        verdict: "valid",
+        artifactSha256: result.checked.sha256,
+        auditId: result.checked.artifact.audit_id,
+        hitCount: summary.total,
+        counts: { bySeverity: summary.bySeverity, byRepository: summary.byRepository.map((r) => [r.repository, r.total]) },
+      };
+    }
+    case "invalid":
+      return { ...base, verdict: "invalid", error: result.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).slice(0, 20).join("\n") };
+    case "signature_invalid":
+      return { ...base, verdict: "signature_invalid", error: result.error };
+    case "config_invalid":
+      return { ...base, verdict: "config_invalid", error: result.error };
+    case "missing":
+      return { ...base, verdict: "missing", error: `no artifact named "${result.artifactName}"` };
+    case "expired":
+      return { ...base, verdict: "expired", error: `artifact "${result.artifactName}" expired` };
+    case "not_ingested":
+      return { ...base, verdict: "missing", error: "no workflow run ingested" };
+  }
+}

@@ -1,0 +1,5 @@
+/** A run whose head repository is not the base repository ran a fork's code. */
+export function isFromFork(run: { head_repository?: { full_name?: string } | null; repository: { full_name: string } }): boolean {
+  const head = run.head_repository?.full_name;
+  return head !== undefined && head.toLowerCase() !== run.repository.full_name.toLowerCase();
+}
