@@ -8,17 +8,18 @@ const repositoryName = z
     message: 'expected a repository as "owner/name"',
   });
 
+/**
+ * Relative path inside a repository: no leading '/', no drive letter, no '..' segment
+ * (with '/' or '\\' as separator), no control characters. A regex rather than refinements so that the
+ * published JSON Schema enforces it too.
+ */
 const relativePath = z
   .string()
   .min(1)
   .max(1_024)
-  .refine((value) => !value.startsWith("/") && !/^[A-Za-z]:/.test(value), {
-    message: "expected a relative path (no leading '/' or drive letter)",
-  })
-  .refine((value) => !value.split(/[/\\]/).includes(".."), {
-    message: "expected a path without '..' segments",
-  })
-  .refine((value) => !value.includes("\u0000"), { message: "expected a path without NUL characters" });
+  .regex(/^(?!\/)(?![A-Za-z]:)(?!(?:[\s\S]*[/\\])?\.\.(?:[/\\]|$))[^\u0000-\u001f]+$/, {
+    message: "expected a relative path (no leading '/', no drive letter, no '..' segment, no control characters)",
+  });
 
 export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
 export type Severity = (typeof SEVERITIES)[number];

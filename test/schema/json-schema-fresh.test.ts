@@ -5,7 +5,7 @@ import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { renderJsonSchemas } from "../../scripts/render-json-schemas.js";
-import { makeArtifact } from "../artifact/make-artifact.js";
+import { makeArtifact, makeHit } from "../artifact/make-artifact.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const rendered = renderJsonSchemas();
@@ -22,6 +22,7 @@ describe("published JSON Schemas", () => {
     const validate = ajv.compile(JSON.parse(rendered["schema/consumer-artifact.v1.json"]!) as object);
     expect(validate(makeArtifact())).toBe(true);
     expect(validate(makeArtifact({ schema_version: 2 }))).toBe(false);
+    expect(validate(makeArtifact({ org_unregistered_hits: [makeHit({ path: "src/../../etc/passwd" })] }))).toBe(false);
     const config = ajv.compile(JSON.parse(rendered["schema/audit-digest-config.json"]!) as object);
     expect(config({ artifact: { require_signature: "always" }, limits: { max_hits: 10 } })).toBe(true);
     expect(config({ artifact: { unknown: 1 } })).toBe(false);
