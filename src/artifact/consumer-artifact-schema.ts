@@ -17,6 +17,7 @@ const relativePath = z
   .string()
   .min(1)
   .max(1_024)
+  // eslint-disable-next-line no-control-regex -- control characters are what it refuses
   .regex(/^(?!\/)(?![A-Za-z]:)(?!(?:[\s\S]*[/\\])?\.\.(?:[/\\]|$))[^\u0000-\u001f]+$/, {
     message: "expected a relative path (no leading '/', no drive letter, no '..' segment, no control characters)",
   });
