@@ -141,6 +141,11 @@ function fillListing(
   return { text: `${out.toString()}${footer}`, shown };
 }
 
+/** A URL made safe as a Markdown link destination (in a table cell) without re-encoding what is already encoded. */
+function linkDestination(url: string): string {
+  return url.replace(/[\s()<>\\|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+}
+
 function severityBreakdown(counts: Readonly<Record<DigestSeverity, number>>): string {
   return SEVERITIES_DESCENDING.filter((s) => counts[s] > 0)
     .map((s) => `${formatCount(counts[s])} ${s}`)
@@ -193,7 +198,7 @@ function renderTable(
     const issueCell = withIssues
       ? issue === undefined
         ? " |"
-        : ` [issue](${encodeURI(issue.url).replace(/[()]/g, (c) => (c === "(" ? "%28" : "%29"))}) |`
+        : ` [issue](${linkDestination(issue.url)}) |`
       : "";
     const row =
       `| ${codeSpan(shownText(repo), true)} | ${formatCount(counts.critical)} | ${formatCount(counts.high)} | ${formatCount(counts.medium)} | ${formatCount(counts.low)} | ${formatCount(total)} |` +
