@@ -72,7 +72,7 @@ describe("issues", () => {
   });
 
   it("closes with closed_at/closed_by and state_reason, reopens, and replaces labels", async () => {
-    const { sim, octokit } = arrange();
+    const { octokit } = arrange();
     await createIssue(octokit, { title: "t", labels: ["a", "b"] });
     const closed = await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
       owner: "acme",

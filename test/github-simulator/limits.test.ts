@@ -14,7 +14,7 @@ function arrange(options: GitHubSimulatorOptions = {}) {
   return {
     sim,
     octokit,
-    advance(ms: number) {
+    advance: (ms: number) => {
       clock += ms;
     },
   };

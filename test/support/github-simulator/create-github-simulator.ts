@@ -46,26 +46,26 @@ export interface GitHubSimulator extends WorldArranger, WorldReader {
   /** WHATWG fetch answered in-process; pass as Octokit `request: { fetch }`. */
   fetch: typeof fetch;
   /** Serves the same simulator over HTTP on 127.0.0.1 (random port unless given). */
-  listen(options?: { port?: number }): Promise<SimulatorServer>;
+  listen: (options?: { port?: number }) => Promise<SimulatorServer>;
   /** Closes every server `listen` started. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
   app: { id: number; slug: string; botLogin: string };
   /** Every request received, oldest first (a live array; `resetLog` empties it). */
   readonly requests: LoggedRequest[];
-  countRequests(filter?: RequestFilter): number;
+  countRequests: (filter?: RequestFilter) => number;
   /** Requests that were not GET (HEAD and OPTIONS aside). */
-  writes(filter?: RequestFilter): LoggedRequest[];
-  resetLog(): void;
+  writes: (filter?: RequestFilter) => LoggedRequest[];
+  resetLog: () => void;
   /** Requests refused for breaking the API contract (unknown route, schema failure) or that crashed the simulator. */
   readonly schemaViolations: SchemaViolation[];
   /** Throws with every violation listed when there is any. */
-  assertNoViolations(): void;
-  injectFault(spec: FaultSpec): FaultHandle;
-  clearFaults(): void;
+  assertNoViolations: () => void;
+  injectFault: (spec: FaultSpec) => FaultHandle;
+  clearFaults: () => void;
   /** Signs and POSTs a webhook, records it as an app hook delivery, and returns the receiver's status (0 when unreachable). */
-  deliverWebhook(input: WebhookInput): Promise<number>;
+  deliverWebhook: (input: WebhookInput) => Promise<number>;
   /** Recorded app hook deliveries, oldest first. */
-  deliveries(): Array<Omit<SimHookDelivery, "secret">>;
+  deliveries: () => Array<Omit<SimHookDelivery, "secret">>;
 }
 
 const ALL_ROUTES: RouteDefinition[] = [
@@ -134,7 +134,7 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions = {}): Git
     ...createWorldArranger(state),
     ...createWorldReader(state),
     fetch: createSimulatorFetch(dispatch),
-    async listen(listenOptions = {}) {
+    listen: async (listenOptions = {}) => {
       const server = await startHttpServer(dispatch, listenOptions.port);
       state.defaultApiBase = server.baseUrl;
       const tracked: SimulatorServer = {
@@ -147,25 +147,25 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions = {}): Git
       servers.add(tracked);
       return tracked;
     },
-    async close() {
+    close: async () => {
       await Promise.all([...servers].map((server) => server.close()));
     },
     app: { id: state.app.id, slug: state.app.slug, botLogin: state.app.botUser.login },
     requests,
     countRequests: (filter = {}) => requests.filter((entry) => requestMatches(entry, filter)).length,
     writes: (filter = {}) => requests.filter((entry) => !["GET", "HEAD", "OPTIONS"].includes(entry.method) && requestMatches(entry, filter)),
-    resetLog() {
+    resetLog: () => {
       requests.length = 0;
     },
     schemaViolations,
-    assertNoViolations() {
+    assertNoViolations: () => {
       if (schemaViolations.length > 0) {
         throw new Error(`The GitHub simulator refused ${schemaViolations.length} request(s):\n${formatViolations(schemaViolations)}`);
       }
     },
     injectFault: (spec) => faults.inject(spec),
     clearFaults: () => faults.clear(),
-    async deliverWebhook(input) {
+    deliverWebhook: async (input) => {
       const delivery = await sendWebhook(state, {
         url: input.url,
         secret: input.secret,

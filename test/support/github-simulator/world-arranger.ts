@@ -66,7 +66,7 @@ export function createWorldArranger(state: SimulatorState) {
     byApp ? state.app.botUser : state.user(login ?? "octocat");
 
   return {
-    createInstallation(input: InstallationInput): { id: number; account: string } {
+    createInstallation: (input: InstallationInput): { id: number; account: string } => {
       const login = typeof input.account === "string" ? input.account : input.account.login;
       const type = typeof input.account === "string" ? "Organization" : (input.account.type ?? "Organization");
       const id = input.id ?? state.nextId();
@@ -87,20 +87,20 @@ export function createWorldArranger(state: SimulatorState) {
       return { id, account: login };
     },
 
-    setInstallationPermissions(input: { installationId: number; permissions: InstallationPermissions }): void {
+    setInstallationPermissions: (input: { installationId: number; permissions: InstallationPermissions }): void => {
       const installation = state.installations.get(input.installationId);
       if (!installation) throw new Error(`No installation ${input.installationId}`);
       installation.permissions = { ...input.permissions };
     },
 
     /** A `ghs_` token for the installation without going through the app's JWT (for tests that are not about auth). */
-    createInstallationToken(input: { installationId: number; permissions?: InstallationPermissions }): string {
+    createInstallationToken: (input: { installationId: number; permissions?: InstallationPermissions }): string => {
       const installation = state.installations.get(input.installationId);
       if (!installation) throw new Error(`No installation ${input.installationId}`);
       return issueInstallationToken(state, installation, { permissions: input.permissions }).token;
     },
 
-    createRepository(input: RepositoryInput): { id: number; fullName: string } {
+    createRepository: (input: RepositoryInput): { id: number; fullName: string } => {
       const fullName = `${input.owner}/${input.name}`;
       if (state.findRepository(fullName)) throw new Error(`Repository ${fullName} already exists`);
       const repo: SimRepository = {
@@ -129,25 +129,25 @@ export function createWorldArranger(state: SimulatorState) {
       return { id: repo.id, fullName };
     },
 
-    updateRepository(input: { repo: RepoName; hasIssues?: boolean; archived?: boolean; private?: boolean }): void {
+    updateRepository: (input: { repo: RepoName; hasIssues?: boolean; archived?: boolean; private?: boolean }): void => {
       const repo = repository(input.repo);
       if (input.hasIssues !== undefined) repo.hasIssues = input.hasIssues;
       if (input.archived !== undefined) repo.archived = input.archived;
       if (input.private !== undefined) repo.private = input.private;
     },
 
-    setCollaboratorPermission(input: { repo: RepoName; username: string; permission: RepositoryRole }): void {
+    setCollaboratorPermission: (input: { repo: RepoName; username: string; permission: RepositoryRole }): void => {
       state.user(input.username);
       repository(input.repo).collaborators.set(input.username.toLowerCase(), input.permission);
     },
 
-    setFileContent(input: { repo: RepoName; path: string; content: string | Uint8Array; ref?: string }): void {
+    setFileContent: (input: { repo: RepoName; path: string; content: string | Uint8Array; ref?: string }): void => {
       const repo = repository(input.repo);
       const data = typeof input.content === "string" ? new TextEncoder().encode(input.content) : input.content;
       repo.files.set(`${input.ref ?? repo.defaultBranch}:${input.path.replace(/^\/+/, "")}`, data);
     },
 
-    createWorkflowRun(input: WorkflowRunInput): { id: number; runNumber: number; artifacts: Array<{ id: number; name: string }> } {
+    createWorkflowRun: (input: WorkflowRunInput): { id: number; runNumber: number; artifacts: Array<{ id: number; name: string }> } => {
       const repo = repository(input.repo);
       const now = state.now();
       const id = state.nextId();
@@ -180,7 +180,7 @@ export function createWorldArranger(state: SimulatorState) {
       return { id, runNumber: run.runNumber, artifacts: run.artifacts.map((artifact) => ({ id: artifact.id, name: artifact.name })) };
     },
 
-    expireArtifact(input: { repo: RepoName; artifactId: number }): void {
+    expireArtifact: (input: { repo: RepoName; artifactId: number }): void => {
       const artifact = repository(input.repo)
         .workflowRuns.flatMap((run) => run.artifacts)
         .find((candidate) => candidate.id === input.artifactId);
@@ -188,13 +188,13 @@ export function createWorldArranger(state: SimulatorState) {
       artifact.expired = true;
     },
 
-    createLabel(input: { repo: RepoName; name: string; color?: string; description?: string }): void {
+    createLabel: (input: { repo: RepoName; name: string; color?: string; description?: string }): void => {
       const label = ensureLabel(state, repository(input.repo), input.name);
       if (input.color !== undefined) label.color = input.color;
       if (input.description !== undefined) label.description = input.description;
     },
 
-    createIssue(input: IssueInput): { number: number } {
+    createIssue: (input: IssueInput): { number: number } => {
       const issue = createIssueRecord(state, repository(input.repo), {
         title: input.title,
         body: input.body ?? null,
@@ -205,7 +205,7 @@ export function createWorldArranger(state: SimulatorState) {
       return { number: issue.number };
     },
 
-    addComment(input: { repo: RepoName; issueNumber: number; body: string; author?: string; byApp?: boolean }): { id: number } {
+    addComment: (input: { repo: RepoName; issueNumber: number; body: string; author?: string; byApp?: boolean }): { id: number } => {
       const comment = addCommentRecord(state, issueOf(input.repo, input.issueNumber), {
         body: input.body,
         user: author(input.author, input.byApp),
@@ -215,7 +215,7 @@ export function createWorldArranger(state: SimulatorState) {
     },
 
     /** Changes an issue as a person would in the web UI (closing stamps closed_by with that person). */
-    updateIssue(input: {
+    updateIssue: (input: {
       repo: RepoName;
       issueNumber: number;
       as?: string;
@@ -224,18 +224,18 @@ export function createWorldArranger(state: SimulatorState) {
       state?: "open" | "closed";
       stateReason?: SimIssue["stateReason"];
       labels?: LabelInput[];
-    }): void {
+    }): void => {
       const repo = repository(input.repo);
       const { repo: _repo, issueNumber, as, ...changes } = input;
       updateIssueRecord(state, repo, findIssue(repo, issueNumber), changes, state.user(as ?? "octocat"));
     },
 
-    closeIssueAsUser(input: { repo: RepoName; issueNumber: number; username: string; stateReason?: "completed" | "not_planned" }): void {
+    closeIssueAsUser: (input: { repo: RepoName; issueNumber: number; username: string; stateReason?: "completed" | "not_planned" }): void => {
       const repo = repository(input.repo);
       updateIssueRecord(state, repo, findIssue(repo, input.issueNumber), { state: "closed", stateReason: input.stateReason ?? "completed" }, state.user(input.username));
     },
 
-    lockIssue(input: { repo: RepoName; issueNumber: number; reason?: "off-topic" | "too heated" | "resolved" | "spam" }): void {
+    lockIssue: (input: { repo: RepoName; issueNumber: number; reason?: "off-topic" | "too heated" | "resolved" | "spam" }): void => {
       const issue = issueOf(input.repo, input.issueNumber);
       issue.locked = true;
       issue.activeLockReason = input.reason ?? null;
