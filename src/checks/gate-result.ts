@@ -3,7 +3,12 @@ import type { CheckedArtifact } from "../ingest/check-artifact.js";
 
 /** What one ingest concluded for a commit; the check run shows it. */
 export type GateResult =
-  | { kind: "valid"; checked: Extract<CheckedArtifact, { verdict: "valid" }> }
+  | {
+      kind: "valid";
+      checked: Extract<CheckedArtifact, { verdict: "valid" }>;
+      /** The digest issue this ingest updated, when it filed one. */
+      digest?: { repository: string; issueNumber: number; url: string };
+    }
   | { kind: "invalid"; errors: ArtifactError[] }
   | { kind: "signature_invalid"; error: string }
   | { kind: "config_invalid"; error: string }

@@ -26,6 +26,7 @@ export function renderCheckOutput(result: GateResult): CheckOutput {
         `Artifact for audit ${codeSpan(artifact.audit_id)} is valid: **${count(summary.total, "finding")}** in ${count(summary.byRepository.length, "repository", "repositories")}.`,
         "",
         `- Signature: ${signature}`,
+        ...(result.digest ? [`- Digest issue: [${result.digest.repository}#${result.digest.issueNumber}](${result.digest.url})`] : []),
         `- Generated: ${artifact.generated_at} by ${codeSpan(`${artifact.tool.name} ${artifact.tool.version}`)}`,
         ...(artifact.complete ? [] : ["- Partial scan (`complete: false`): nothing is resolved or closed by it"]),
         ...(warnings.length ? [`- ${count(warnings.length, "warning")} (unknown fields kept and signed), listed below`] : []),

@@ -3,7 +3,9 @@ import { fetchRepoConfig } from "../config/fetch-repo-config.js";
 import { completeCheckRun } from "../checks/complete-check-run.js";
 import type { GateResult } from "../checks/gate-result.js";
 import { summarizeHits } from "../artifact/summarize-hits.js";
-import type { JobContext } from "../jobs/job-context.js";
+import type { RepoConfig } from "../config/repo-config-schema.js";
+import { upsertDigest } from "../digest/upsert-digest.js";
+import type { InstallationOctokit, JobContext } from "../jobs/job-context.js";
 import type { WorkflowRunRef } from "../jobs/job-payloads.js";
 import { checkArtifact } from "./check-artifact.js";
 import { downloadArtifactZip } from "./download-artifact-zip.js";
@@ -19,8 +21,9 @@ export type IngestRunOutcome = { skipped: true } | { skipped: false; result: Gat
  * 2. read the repository's config;
  * 3. find the run's artifact and download it, bounded;
  * 4. check it: safe unzip, schema and limits, signature policy, fingerprints;
- * 5. give the verdict on the head SHA's check run;
- * 6. record it in the ledger.
+ * 5. when valid, keep the audit_id's digest issue current;
+ * 6. give the verdict on the head SHA's check run;
+ * 7. record it in the ledger.
  */
 export async function ingestRun({ ctx, run, force }: { ctx: JobContext; run: WorkflowRunRef; force: boolean }): Promise<IngestRunOutcome> {
   const { owner, repo, runId, runAttempt, headSha, fromFork } = run;
@@ -31,7 +34,22 @@ export async function ingestRun({ ctx, run, force }: { ctx: JobContext; run: Wor
       return { skipped: true };
     }
     const octokit = await ctx.github();
-    const result = await judgeRun({ ctx, run });
+    const judged = await judgeRun({ ctx, run });
+    let result = judged.result;
+    if (result.kind === "valid" && judged.repoConfig) {
+      const digest = await upsertDigest({
+        ctx,
+        octokit,
+        repoConfig: judged.repoConfig,
+        artifact: result.checked.artifact,
+        hits: result.checked.hits,
+        runRepository: { owner, repo },
+        fullListHint: `the "Audit ingest gate" check run of commit ${headSha.slice(0, 12)}, or run \`audit-digest render\` on the artifact`,
+      });
+      if (digest.action !== "skipped") {
+        result = { ...result, digest: { repository: digest.repository, issueNumber: digest.issueNumber, url: digest.url } };
+      }
+    }
     const { checkRunId } = await completeCheckRun({
       db: ctx.db,
       octokit,
@@ -45,12 +63,25 @@ export async function ingestRun({ ctx, run, force }: { ctx: JobContext; run: Wor
   });
 }
 
-async function judgeRun({ ctx, run }: { ctx: JobContext; run: WorkflowRunRef }): Promise<GateResult> {
-  const { owner, repo, runId, fromFork } = run;
+async function judgeRun({ ctx, run }: { ctx: JobContext; run: WorkflowRunRef }): Promise<{ result: GateResult; repoConfig?: RepoConfig }> {
   const octokit = await ctx.github();
-  const loaded = await fetchRepoConfig({ octokit, owner, repo });
-  if (!loaded.ok) return { kind: "config_invalid", error: loaded.error.message };
-  const { config } = loaded;
+  const loaded = await fetchRepoConfig({ octokit, owner: run.owner, repo: run.repo });
+  if (!loaded.ok) return { result: { kind: "config_invalid", error: loaded.error.message } };
+  return { result: await judgeArtifact({ ctx, octokit, run, config: loaded.config }), repoConfig: loaded.config };
+}
+
+async function judgeArtifact({
+  ctx,
+  octokit,
+  run,
+  config,
+}: {
+  ctx: JobContext;
+  octokit: InstallationOctokit;
+  run: WorkflowRunRef;
+  config: RepoConfig;
+}): Promise<GateResult> {
+  const { owner, repo, runId, fromFork } = run;
   const limits = artifactLimitsFromConfig(config);
   const artifactName = config.artifact.name;
 

@@ -1,0 +1,23 @@
+import type { ConsumerArtifact, Hit } from "../artifact/consumer-artifact-schema.js";
+import type { FingerprintedHit } from "../artifact/fingerprint-hit.js";
+import { scrubSecrets } from "../artifact/scrub-secrets.js";
+import type { DigestHit } from "./compute-digest-state.js";
+
+/**
+ * The artifact's hits as the digest keeps them. Snippets are secret-scrubbed here, before they
+ * are stored; the commit SHA is known only for hits in the scanned repository (`source`).
+ */
+export function toDigestHits(artifact: ConsumerArtifact, hits: readonly FingerprintedHit<Hit>[]): DigestHit[] {
+  const source = artifact.source;
+  return hits.map(({ hit, fingerprint }) => ({
+    fingerprint,
+    repo: hit.repo,
+    path: hit.path,
+    line: hit.line_number,
+    pattern: hit.pattern,
+    severity: hit.severity,
+    ...(hit.snippet !== undefined ? { snippet: scrubSecrets(hit.snippet) } : {}),
+    ...(hit.rule_id !== undefined ? { ruleId: hit.rule_id } : {}),
+    ...(source?.sha && source.repository.toLowerCase() === hit.repo.toLowerCase() ? { sha: source.sha } : {}),
+  }));
+}
