@@ -1,0 +1,73 @@
+import { pino } from "pino";
+import { Probot } from "probot";
+import { createOctokitClass } from "../../src/github/create-octokit-class.js";
+import type { InstallationOctokit, JobContext } from "../../src/jobs/job-context.js";
+import { jobHandlers, type JobHandler } from "../../src/jobs/job-handlers.js";
+import type { JobData, JobName } from "../../src/jobs/job-payloads.js";
+import { JobQueue } from "../../src/jobs/job-queue.js";
+import { createMetrics } from "../../src/metrics/create-metrics.js";
+import type { PgliteDatabase } from "../../src/db/create-pglite-database.js";
+import type { Database } from "../../src/db/database.js";
+import { createGitHubSimulator, type GitHubSimulator } from "./github-simulator/index.js";
+import { TEST_APP_ID, testConfig, testPrivateKey } from "./test-config.js";
+import { createTestDatabase } from "./test-database.js";
+
+export const INSTALLATION_ID = 1;
+export const OWNER = "acme";
+export const REPO = "app";
+export const HMAC_KEYS = "k1:00112233445566778899aabbccddeeff,k2:c2Vjb25kLWtleS1zZWNyZXQtYnl0ZXM=";
+
+export interface AppHarness {
+  sim: GitHubSimulator;
+  db: Database;
+  queue: JobQueue;
+  /** Runs a job's handler the way a worker does, for the test installation. */
+  runJob<N extends JobName>(name: N, data: Omit<JobData<N>, "installationId" | "deliveryId">): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The app's workers against the GitHub simulator: a PGlite clone, the real job handlers, and
+ * Probot's installation Octokit whose requests go to the in-process simulator. Request spacing
+ * is off (tests that are about throttling turn it on themselves).
+ */
+export async function createAppHarness({
+  env = {},
+  db: givenDb,
+  permissions = { actions: "read", checks: "write", issues: "write", contents: "read", metadata: "read", pull_requests: "read" },
+}: {
+  env?: Record<string, string>;
+  db?: Database;
+  permissions?: Record<string, "read" | "write">;
+} = {}): Promise<AppHarness> {
+  const sim = createGitHubSimulator({ app: { id: TEST_APP_ID } });
+  sim.createInstallation({ id: INSTALLATION_ID, account: OWNER, permissions });
+  sim.createRepository({ owner: OWNER, name: REPO });
+  const db: Database | PgliteDatabase = givenDb ?? (await createTestDatabase());
+  const log = pino({ level: "silent" });
+  const config = testConfig({ AUDIT_HMAC_KEYS: HMAC_KEYS, ...env });
+  const queue = await JobQueue.start({ db, databaseUrl: undefined, log, supervise: false });
+  const metrics = createMetrics({ queue });
+  const probot = new Probot({
+    appId: TEST_APP_ID,
+    privateKey: testPrivateKey,
+    log,
+    Octokit: createOctokitClass({ throttle: false }),
+    request: { fetch: sim.fetch },
+  });
+  const octokit = (await probot.auth(INSTALLATION_ID)) as unknown as InstallationOctokit;
+  return {
+    sim,
+    db,
+    queue,
+    async runJob(name, data) {
+      const ctx: JobContext = { installationId: INSTALLATION_ID, db, queue, log, config, metrics, github: async () => octokit };
+      const job = { id: "test", name, data: { ...data, installationId: INSTALLATION_ID, deliveryId: null } as JobData<typeof name> };
+      await (jobHandlers[name] as JobHandler<typeof name>)(job, ctx);
+    },
+    async close() {
+      await queue.stop(5);
+      if (!givenDb) await db.close();
+    },
+  };
+}
