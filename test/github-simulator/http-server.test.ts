@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { createServer } from "node:net";
 import { Octokit } from "@octokit/core";
+import { pino } from "pino";
 import { Probot, ProbotOctokit, Server } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGitHubSimulator, type GitHubSimulator, type SimulatorServer } from "../support/github-simulator/index.js";
@@ -85,7 +86,7 @@ describe("over HTTP", () => {
       }),
       host: "127.0.0.1",
       port: await freePort(),
-      log: new Probot({ appId: 321, privateKey, logLevel: "fatal" }).log,
+      log: pino({ level: "silent" }),
     });
     const handled = new Promise<void>((resolve) => {
       void probotServer.load((app) => {

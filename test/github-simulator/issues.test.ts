@@ -156,3 +156,20 @@ describe("issues", () => {
     expect((await octokit.request("GET /repos/{owner}/{repo}/labels/{name}", { owner: "acme", repo: "service", name: "z" })).data.color).toBe("ff0000");
   });
 });
+
+describe("paths", () => {
+  it("answers 404 for a malformed path parameter, like GitHub, and still records it", async () => {
+    const { sim, octokit } = arrange();
+    const refused = await failure(octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner: "acme", repo: "service", issue_number: "abc" as unknown as number }));
+    expect(refused).toMatchObject({ status: 404, message: "Not Found" });
+    expect(sim.schemaViolations).toMatchObject([{ where: "path" }]);
+  });
+
+  it("decodes encoded path segments such as label names and file paths", async () => {
+    const { sim, octokit } = arrange();
+    sim.createLabel({ repo: REPO, name: "audit digest", color: "123456" });
+    const label = await octokit.request("GET /repos/{owner}/{repo}/labels/{name}", { owner: "acme", repo: "service", name: "audit digest" });
+    expect(label.data.color).toBe("123456");
+    expect(sim.requests.at(-1)?.path).toBe("/repos/acme/service/labels/audit%20digest");
+  });
+});

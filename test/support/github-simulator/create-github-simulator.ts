@@ -5,7 +5,7 @@ import { createFaultInjector, type FaultHandle, type FaultSpec } from "./fault-i
 import { loadOpenApiSubset } from "./load-openapi-subset.js";
 import { createRateLimiter } from "./rate-limiter.js";
 import { requestMatches, type LoggedRequest, type RequestFilter } from "./request-log.js";
-import { createRequestValidator } from "./request-validator.js";
+import { createRequestValidator, type RequestValidator } from "./request-validator.js";
 import type { BlobStore, RouteDefinition } from "./route-definition.js";
 import { createRouteMatcher } from "./route-matcher.js";
 import { actionsRoutes } from "./routes/actions-routes.js";
@@ -81,6 +81,9 @@ const ALL_ROUTES: RouteDefinition[] = [
   ...actionsRoutes,
 ];
 
+/** Compiled schemas are kept across simulators: compiling them is the costly part of a request. */
+let sharedValidator: RequestValidator | undefined;
+
 export function createGitHubSimulator(options: GitHubSimulatorOptions = {}): GitHubSimulator {
   const now = options.now ?? Date.now;
   const state = createSimulatorState({
@@ -119,7 +122,7 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions = {}): Git
       concurrent: options.secondaryLimits?.concurrent ?? 100,
     }),
     faults,
-    validate: createRequestValidator(),
+    validate: (sharedValidator ??= createRequestValidator()),
     matchRoute: createRouteMatcher(operations),
     routes,
     blobs,

@@ -228,6 +228,8 @@ export function createRequestDispatcher(deps: DispatcherDependencies): (request:
       });
       if (!validated.ok) {
         deps.violations.push({ method, path: pathname, route: entry.route, ...validated.problem });
+        // GitHub answers a malformed path segment (e.g. a non-numeric issue number) with 404.
+        if (validated.problem.where === "path") throw notFound();
         throw new GitHubError(422, `Invalid request.\n\n${validated.problem.message}`);
       }
       if (definition.write && repo?.archived) throw new GitHubError(403, "Repository was archived so is read-only.");
