@@ -40,7 +40,7 @@ export async function createPgliteDatabase({ dataDir, loadDataDir }: PgliteDatab
       );
     },
     // One process owns a PGlite database, so an in-process queue per key is a true mutex.
-    async withLock<T>(key: string, work: (tx: Queryable) => Promise<T>) {
+    async withLock<T>(key: string, work: (db: Database) => Promise<T>) {
       const previous = lockQueues.get(key) ?? Promise.resolve();
       const run = previous.catch(() => undefined).then(() => work(database));
       lockQueues.set(key, run);

@@ -19,9 +19,11 @@ export interface Database extends Queryable {
   /**
    * Runs `work` while holding an exclusive lock on `key`, across every process sharing the
    * database: a PostgreSQL session advisory lock on a connection of its own, or on PGlite, which
-   * lives in one process, a queue per key. `work` is not a transaction: its statements commit
-   * one by one (use `transaction` inside it where several must commit together).
+   * lives in one process, a queue per key. `work` gets a database bound to that connection and
+   * must use it (not this one) for everything inside, nested locks included, so one job never
+   * waits for a second pooled connection while holding the first. It is not a transaction:
+   * statements commit one by one (use its `transaction` where several must commit together).
    */
-  withLock<T>(key: string, work: (tx: Queryable) => Promise<T>): Promise<T>;
+  withLock<T>(key: string, work: (db: Database) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -24,7 +24,7 @@ export async function runMigrations({ db, migrations = allMigrations }: RunMigra
     const applied = new Set(rows.map((row) => row.id));
     const pending = migrations.filter((migration) => !applied.has(migration.id));
     for (const migration of pending) {
-      await db.transaction(async (tx) => {
+      await conn.transaction(async (tx) => {
         for (const statement of migration.statements) await tx.query(statement);
         await tx.query("INSERT INTO schema_migrations (id) VALUES ($1)", [migration.id]);
       });

@@ -61,6 +61,7 @@ export async function upsertDigest(input: UpsertDigestInput): Promise<UpsertDige
   const [homeOwner, homeRepo] = (repoConfig.digest.repository ?? `${input.runRepository.owner}/${input.runRepository.repo}`).split("/") as [string, string];
 
   return ctx.db.withLock(`digest:${key.installationId}:${key.auditId}`, async (conn) => {
+    // Everything inside the lock runs on its connection.
     // 1. Older or identical artifacts change nothing.
     const record = await loadDigestRecord(conn, key);
     if (record && Date.parse(artifact.generated_at) < Date.parse(record.lastGeneratedAt)) {
@@ -108,7 +109,7 @@ export async function upsertDigest(input: UpsertDigestInput): Promise<UpsertDige
     if (!live) {
       if (state.totals.open === 0) return { action: "skipped", reason: "nothing-to-report" };
       const labels = [...new Set([DIGEST_LABEL, ...repoConfig.digest.labels])];
-      await ensureLabels({ db: ctx.db, octokit, installationId: key.installationId, owner, repo, labels });
+      await ensureLabels({ db: conn, octokit, installationId: key.installationId, owner, repo, labels });
       const created = await octokit.rest.issues.create({ owner, repo, title: rendered.title, body: rendered.body, labels });
       action = "created";
       issueNumber = created.data.number;
@@ -144,7 +145,7 @@ export async function upsertDigest(input: UpsertDigestInput): Promise<UpsertDige
       lastContentSha256: contentSha256,
       state: issueState,
     };
-    await saveDigest({ db: ctx.db, key, record: saved, findings: state.rows });
+    await saveDigest({ db: conn, key, record: saved, findings: state.rows });
     if (comment) {
       const body =
         comment === "all-resolved"

@@ -28,17 +28,18 @@ export type IngestRunOutcome = { skipped: true } | { skipped: false; result: Gat
 export async function ingestRun({ ctx, run, force }: { ctx: JobContext; run: WorkflowRunRef; force: boolean }): Promise<IngestRunOutcome> {
   const { owner, repo, runId, runAttempt, headSha, fromFork } = run;
   const key: IngestKey = { installationId: ctx.installationId, repository: `${owner}/${repo}`, runId, runAttempt };
-  return ctx.db.withLock(`ingest:${key.installationId}:${key.repository}:${runId}:${runAttempt}`.toLowerCase(), async (conn) => {
-    if (!force && (await findIngest(conn, key))) {
+  return ctx.db.withLock(`ingest:${key.installationId}:${key.repository}:${runId}:${runAttempt}`.toLowerCase(), async (db) => {
+    const locked: JobContext = { ...ctx, db };
+    if (!force && (await findIngest(db, key))) {
       ctx.log.info({ ...key }, "run attempt already ingested; nothing to do");
       return { skipped: true };
     }
     const octokit = await ctx.github();
-    const judged = await judgeRun({ ctx, run });
+    const judged = await judgeRun({ ctx: locked, run });
     let result = judged.result;
     if (result.kind === "valid" && judged.repoConfig) {
       const digest = await upsertDigest({
-        ctx,
+        ctx: locked,
         octokit,
         repoConfig: judged.repoConfig,
         artifact: result.checked.artifact,
@@ -51,13 +52,13 @@ export async function ingestRun({ ctx, run, force }: { ctx: JobContext; run: Wor
       }
     }
     const { checkRunId } = await completeCheckRun({
-      db: ctx.db,
+      db,
       octokit,
       appId: ctx.config.github.appId,
       target: { installationId: key.installationId, owner, repo, headSha },
       result,
     });
-    await recordIngest(conn, ledgerRecord({ key, headSha, result }));
+    await recordIngest(db, ledgerRecord({ key, headSha, result }));
     ctx.log.info({ ...key, headSha, fromFork, verdict: result.kind, checkRunId }, "run ingested");
     return { skipped: false, result };
   });

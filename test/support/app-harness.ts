@@ -34,19 +34,25 @@ export interface AppHarness {
 export async function createAppHarness({
   env = {},
   db: givenDb,
+  sim: givenSim,
   permissions = { actions: "read", checks: "write", issues: "write", contents: "read", metadata: "read", pull_requests: "read" },
 }: {
   env?: Record<string, string>;
+  /** A database to use instead of a fresh PGlite clone (left open on close). */
   db?: Database;
+  /** A simulator shared with another harness (another worker process of the same app). */
+  sim?: GitHubSimulator;
   permissions?: Record<string, "read" | "write">;
 } = {}): Promise<AppHarness> {
-  const sim = createGitHubSimulator({ app: { id: TEST_APP_ID } });
-  sim.createInstallation({ id: INSTALLATION_ID, account: OWNER, permissions });
-  sim.createRepository({ owner: OWNER, name: REPO });
+  const sim = givenSim ?? createGitHubSimulator({ app: { id: TEST_APP_ID } });
+  if (!givenSim) {
+    sim.createInstallation({ id: INSTALLATION_ID, account: OWNER, permissions });
+    sim.createRepository({ owner: OWNER, name: REPO });
+  }
   const db: Database | PgliteDatabase = givenDb ?? (await createTestDatabase());
   const log = pino({ level: "silent" });
   const config = testConfig({ AUDIT_HMAC_KEYS: HMAC_KEYS, ...env });
-  const queue = await JobQueue.start({ db, databaseUrl: undefined, log, supervise: false });
+  const queue = await JobQueue.start({ db, databaseUrl: env.DATABASE_URL, log, supervise: false });
   const metrics = createMetrics({ queue });
   const probot = new Probot({
     appId: TEST_APP_ID,

@@ -1,0 +1,226 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createPostgresDatabase } from "../../src/db/create-postgres-database.js";
+import { runMigrations } from "../../src/db/run-migrations.js";
+import { createAppHarness, OWNER, REPO, type AppHarness } from "../support/app-harness.js";
+import { artifactFixture, hit, signed } from "../support/artifact-fixtures.js";
+import { createPostgresTestDatabase, testDatabaseUrl } from "../support/test-database.js";
+
+const REPOSITORY = `${OWNER}/${REPO}`;
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const step of cleanups.splice(0).reverse()) await step();
+});
+
+async function setup(options: Parameters<typeof createAppHarness>[0] = {}) {
+  const harness = await createAppHarness(options);
+  cleanups.push(async () => {
+    harness.sim.assertNoViolations();
+    await harness.close();
+  });
+  return harness;
+}
+
+let shaCounter = 0;
+/** Uploads the artifact on a new workflow run (a new commit) and runs the ingest job for it. */
+async function ingest(harness: AppHarness, document: Record<string, unknown>) {
+  const headSha = (++shaCounter).toString(16).padStart(40, "0");
+  const run = harness.sim.createWorkflowRun({ repo: REPOSITORY, headSha, artifacts: [{ name: "consumer-artifact", json: document }] });
+  await harness.runJob("ingest-workflow-run", { owner: OWNER, repo: REPO, runId: run.id, runAttempt: 1, headSha, fromFork: false });
+}
+
+const issueWrites = (harness: AppHarness) => harness.sim.writes().filter((r) => r.route.includes("/issues") || r.route.includes("/labels"));
+
+function digests(harness: AppHarness) {
+  return harness.sim.issues(REPOSITORY).filter((issue) => issue.labels.includes("audit-digest"));
+}
+
+describe("digest issue", () => {
+  it("first ingest creates one labelled issue with the marker; the same artifact again writes nothing", async () => {
+    const harness = await setup();
+    await ingest(harness, signed(artifactFixture()));
+    const [digest, ...others] = digests(harness);
+    expect(others).toEqual([]);
+    expect(digest!.title).toBe("Audit digest: org-audit");
+    expect(digest!.body!.startsWith("<!-- audit-digest:v1 audit_id=org-audit -->")).toBe(true);
+    expect(digest!.body).toContain("org-audit");
+    expect(harness.sim.labels(REPOSITORY).map((l) => l.name)).toContain("audit-digest");
+    expect(harness.sim.countRequests({ route: "POST /repos/{owner}/{repo}/issues" })).toBe(1);
+    expect(harness.sim.countRequests({ route: "POST /repos/{owner}/{repo}/labels" })).toBe(1);
+
+    harness.sim.resetLog();
+    await ingest(harness, signed(artifactFixture()));
+    expect(issueWrites(harness)).toEqual([]);
+    expect(harness.sim.countRequests({ route: "GET /search/issues" })).toBe(0);
+  });
+
+  it("a changed artifact sends exactly one PATCH, and no comment when nothing is new", async () => {
+    const harness = await setup();
+    await ingest(harness, artifactFixture());
+    harness.sim.resetLog();
+    const moved = artifactFixture({ generated_at: "2026-11-21T10:00:00Z" });
+    (moved.org_unregistered_hits as Array<{ line_number: number }>)[0]!.line_number = 42;
+    await ingest(harness, moved);
+    expect(issueWrites(harness).map((r) => r.route)).toEqual(["PATCH /repos/{owner}/{repo}/issues/{issue_number}"]);
+    expect(digests(harness)[0]!.body).toContain("#L42");
+    expect(digests(harness)[0]!.comments).toEqual([]);
+  });
+
+  it("an older artifact never overwrites a newer digest", async () => {
+    const harness = await setup();
+    await ingest(harness, artifactFixture({ generated_at: "2026-11-21T10:00:00Z" }));
+    const before = digests(harness)[0]!.body;
+    harness.sim.resetLog();
+    await ingest(harness, artifactFixture({ generated_at: "2026-11-19T10:00:00Z", org_unregistered_hits: [] }));
+    expect(issueWrites(harness)).toEqual([]);
+    expect(digests(harness)[0]!.body).toBe(before);
+    expect(digests(harness)[0]!.state).toBe("open");
+  });
+
+  it("comments once with the new findings, and closes with a comment when a complete scan finds none", async () => {
+    const harness = await setup();
+    await ingest(harness, artifactFixture());
+    await ingest(
+      harness,
+      artifactFixture({
+        generated_at: "2026-11-21T10:00:00Z",
+        org_unregistered_hits: [
+          ...(artifactFixture().org_unregistered_hits as unknown[]),
+          hit({ repo: "acme/api", path: "a.go", line_number: 5, pattern: "vault" }),
+        ],
+      }),
+    );
+    let [digest] = digests(harness);
+    expect(digest!.comments).toHaveLength(1);
+    expect(digest!.comments[0]!.body).toContain("**1 new finding** since the last update");
+
+    await ingest(harness, artifactFixture({ generated_at: "2026-11-22T10:00:00Z", complete: false, org_unregistered_hits: [] }));
+    expect(digests(harness)[0]!.state).toBe("open");
+
+    await ingest(harness, artifactFixture({ generated_at: "2026-11-23T10:00:00Z", org_unregistered_hits: [] }));
+    [digest] = digests(harness);
+    expect(digest!.state).toBe("closed");
+    expect(digest!.stateReason).toBe("completed");
+    expect(digest!.comments.at(-1)!.body).toContain("All findings are resolved");
+  });
+
+  it("a digest a person closed stays closed for known findings and reopens, saying why, for new ones", async () => {
+    const harness = await setup();
+    await ingest(harness, artifactFixture());
+    const number = digests(harness)[0]!.number;
+    harness.sim.closeIssueAsUser({ repo: REPOSITORY, issueNumber: number, username: "maintainer", stateReason: "not_planned" });
+
+    const sameFindingsLater = artifactFixture({ generated_at: "2026-11-21T10:00:00Z" });
+    (sameFindingsLater.org_unregistered_hits as Array<{ line_number: number }>)[1]!.line_number = 4;
+    await ingest(harness, sameFindingsLater);
+    expect(digests(harness)[0]!.state).toBe("closed");
+    expect(digests(harness)[0]!.comments).toEqual([]);
+
+    await ingest(
+      harness,
+      artifactFixture({
+        generated_at: "2026-11-22T10:00:00Z",
+        org_unregistered_hits: [...(artifactFixture().org_unregistered_hits as unknown[]), hit({ repo: "acme/api", path: "new.go", line_number: 1, pattern: "vault" })],
+      }),
+    );
+    const digest = digests(harness)[0]!;
+    expect(digest.state).toBe("open");
+    expect(digest.comments).toHaveLength(1);
+    expect(digest.comments[0]!.body).toContain("Reopening this digest");
+    expect(digest.comments[0]!.body).toContain("new.go");
+  });
+
+  it("a locked digest is replaced by a new issue, recorded in its place", async () => {
+    const harness = await setup();
+    await ingest(harness, artifactFixture());
+    const first = digests(harness)[0]!.number;
+    harness.sim.lockIssue({ repo: REPOSITORY, issueNumber: first });
+    await ingest(harness, artifactFixture({ generated_at: "2026-11-21T10:00:00Z" }));
+    const numbers = digests(harness).map((d) => d.number);
+    expect(numbers).toHaveLength(2);
+    const { rows } = await harness.db.query<{ issue_number: number }>("SELECT issue_number FROM digests");
+    expect(rows).toEqual([{ issue_number: numbers[1] }]);
+  });
+
+  it("finds its issue by label and marker when the database lost the record, without the search API", async () => {
+    const harness = await setup();
+    for (let i = 0; i < 120; i++) harness.sim.createIssue({ repo: REPOSITORY, title: `other ${i}`, labels: ["audit-digest"], body: `<!-- audit-digest:v1 audit_id=other-${i} -->` });
+    await ingest(harness, artifactFixture());
+    await harness.db.query("DELETE FROM digests");
+    await harness.db.query("DELETE FROM digest_findings");
+    harness.sim.resetLog();
+    await ingest(harness, artifactFixture({ generated_at: "2026-11-21T10:00:00Z" }));
+    expect(digests(harness).filter((d) => d.title === "Audit digest: org-audit")).toHaveLength(1);
+    expect(harness.sim.countRequests({ route: "GET /search/issues" })).toBe(0);
+    expect(harness.sim.countRequests({ route: "GET /repos/{owner}/{repo}/issues" })).toBe(2);
+  });
+
+  it("a secret in a snippet reaches no request GitHub received", async () => {
+    const harness = await setup();
+    const token = "ghp_" + "Q7x".repeat(12);
+    const document = artifactFixture({
+      org_unregistered_hits: [hit({ repo: "acme/app", path: "cfg.ts", line_number: 2, pattern: "token", snippet: `const t = "${token}"; // @alice see #12` })],
+    });
+    await ingest(harness, document);
+    const bodies = JSON.stringify(harness.sim.requests.map((r) => r.requestBody ?? null));
+    expect(bodies).not.toContain(token);
+    expect(bodies).toContain("[REDACTED:github-token]");
+    const digest = digests(harness)[0]!;
+    expect(digest.body).not.toMatch(/@alice\b/);
+    expect(digest.body).not.toMatch(/(^|[^\w])#12\b/);
+  });
+
+  it("a digest of 100,000 findings stays under GitHub's limit and says how many it left out", async () => {
+    const harness = await setup();
+    const many = Array.from({ length: 100_000 }, (_, i) =>
+      hit({ repo: `acme/r${i % 50}`, path: `src/dir${i % 97}/file${i}.ts`, line_number: (i % 500) + 1, pattern: `pattern-${i % 13}` }),
+    );
+    await ingest(harness, artifactFixture({ org_unregistered_hits: many }));
+    const body = digests(harness)[0]!.body!;
+    expect(body.length).toBeLessThanOrEqual(60_000);
+    const omitted = /\*\*([\d,]+) findings? (?:are|is) not shown/.exec(body) ?? /([\d,]+) (?:more )?findings? (?:are|is) not (?:shown|listed)/.exec(body);
+    expect(omitted, body.slice(-1500)).not.toBeNull();
+    expect(body).toContain("check run");
+  });
+});
+
+describe("concurrent ingests for one audit_id", () => {
+  const concurrentIngests = async (harnesses: AppHarness[]) => {
+    const first = harnesses[0]!;
+    const runs = Array.from({ length: 20 }, (_, i) => {
+      const headSha = (1000 + i).toString(16).padStart(40, "0");
+      const run = first.sim.createWorkflowRun({
+        repo: REPOSITORY,
+        headSha,
+        artifacts: [{ name: "consumer-artifact", json: artifactFixture({ generated_at: `2026-11-20T10:00:${String(i).padStart(2, "0")}Z` }) }],
+      });
+      return { runId: run.id, headSha };
+    });
+    await Promise.all(
+      runs.map(({ runId, headSha }, i) =>
+        harnesses[i % harnesses.length]!.runJob("ingest-workflow-run", { owner: OWNER, repo: REPO, runId, runAttempt: 1, headSha, fromFork: false }),
+      ),
+    );
+    expect(digests(first)).toHaveLength(1);
+    expect(first.sim.countRequests({ route: "POST /repos/{owner}/{repo}/issues" })).toBe(1);
+    const { rows } = await first.db.query<{ n: string }>("SELECT count(*)::text AS n FROM digests");
+    expect(rows).toEqual([{ n: "1" }]);
+  };
+
+  it("leave exactly one issue on PGlite", async () => {
+    await concurrentIngests([await setup()]);
+  });
+
+  it.runIf(testDatabaseUrl)("leave exactly one issue on PostgreSQL with two workers", async () => {
+    const target = await createPostgresTestDatabase();
+    cleanups.push(target.drop);
+    const dbs = [createPostgresDatabase({ url: target.url }), createPostgresDatabase({ url: target.url })];
+    cleanups.push(async () => {
+      for (const db of dbs) await db.close();
+    });
+    await runMigrations({ db: dbs[0]! });
+    const env = { DATABASE_URL: target.url };
+    const one = await setup({ db: dbs[0]!, env });
+    const two = await setup({ db: dbs[1]!, env, sim: one.sim });
+    await concurrentIngests([one, two]);
+  });
+});
