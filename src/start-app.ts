@@ -7,7 +7,6 @@ import { openDatabase } from "./db/open-database.js";
 import { runMigrations } from "./db/run-migrations.js";
 import { createOctokitClass, type OctokitClassOptions } from "./github/create-octokit-class.js";
 import { enqueueWebhookJob } from "./jobs/enqueue-webhook-job.js";
-import type { InstallationOctokit } from "./jobs/job-context.js";
 import { JobQueue } from "./jobs/job-queue.js";
 import type { JobName } from "./jobs/job-payloads.js";
 import type { JobPolicy } from "./jobs/job-policies.js";
@@ -105,7 +104,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       log,
       config,
       metrics,
-      authenticate: async (installationId) => (await probot.auth(installationId)) as unknown as InstallationOctokit,
+      authenticate: (installationId) => probot.auth(installationId),
     });
   }
   log.info({ role: config.role, database: config.database.kind, port: server?.port }, "audit-digest started");

@@ -29,7 +29,7 @@ export function createOctokitClass({
   retryAfterBaseValue,
   throttle: throttleEnabled = true,
 }: OctokitClassOptions = {}): typeof ProbotOctokit {
-  return ProbotOctokit.defaults((options: Record<string, unknown>) => {
+  return ProbotOctokit.defaults((options: Record<string, unknown>): Record<string, unknown> => {
     const throttle = (options.throttle ?? {}) as Record<string, unknown>;
     const installationId = readInstallationId(options);
     return {
@@ -56,7 +56,7 @@ export function createOctokitClass({
         },
       },
     };
-  }) as typeof ProbotOctokit;
+  });
 }
 
 function readInstallationId(options: Record<string, unknown>): number | undefined {

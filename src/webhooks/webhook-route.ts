@@ -17,5 +17,5 @@ export function defineWebhookRoute<E extends EmitterWebhookEventName, N extends 
   job: N;
   toJob(context: Context<E>): JobPayloads[N] | null;
 }): WebhookRoute {
-  return route as unknown as WebhookRoute;
+  return route;
 }

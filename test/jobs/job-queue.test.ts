@@ -91,9 +91,9 @@ describe.each(backends)("job queue on $name", (backend) => {
       "sync-installation": { retryLimit: 1, retryDelay: 1, retryBackoff: false, expireInSeconds: 30 },
     });
     let attempts = 0;
-    await queue.work("sync-installation", { concurrency: 1, pollIntervalSeconds: 0.5 }, async () => {
+    await queue.work("sync-installation", { concurrency: 1, pollIntervalSeconds: 0.5 }, () => {
       attempts++;
-      throw new Error("GitHub answered 502");
+      return Promise.reject(new Error("GitHub answered 502"));
     });
     await queue.send("sync-installation", syncData("d-2"));
     await until(async () => (await queue.deadLetterCount()) === 1);
@@ -110,7 +110,7 @@ describe.each(backends)("job queue on $name", (backend) => {
       finished.push(job.data.deliveryId ?? "");
     });
     await queue.send("sync-installation", syncData("d-3"));
-    await until(async () => started);
+    await until(() => Promise.resolve(started));
     await queue.stop(10);
     expect(finished).toEqual(["d-3"]);
   });

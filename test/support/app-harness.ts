@@ -1,7 +1,7 @@
 import { pino } from "pino";
 import { Probot } from "probot";
 import { createOctokitClass } from "../../src/github/create-octokit-class.js";
-import type { InstallationOctokit, JobContext } from "../../src/jobs/job-context.js";
+import type { JobContext } from "../../src/jobs/job-context.js";
 import { jobHandlers, type JobHandler } from "../../src/jobs/job-handlers.js";
 import type { JobData, JobName } from "../../src/jobs/job-payloads.js";
 import { JobQueue } from "../../src/jobs/job-queue.js";
@@ -61,13 +61,13 @@ export async function createAppHarness({
     Octokit: createOctokitClass({ throttle: false }),
     request: { fetch: sim.fetch },
   });
-  const octokit = (await probot.auth(INSTALLATION_ID)) as unknown as InstallationOctokit;
+  const octokit = await probot.auth(INSTALLATION_ID);
   return {
     sim,
     db,
     queue,
     async runJob(name, data) {
-      const ctx: JobContext = { installationId: INSTALLATION_ID, db, queue, log, config, metrics, github: async () => octokit };
+      const ctx: JobContext = { installationId: INSTALLATION_ID, db, queue, log, config, metrics, github: () => Promise.resolve(octokit) };
       const job = { id: "test", name, data: { ...data, installationId: INSTALLATION_ID, deliveryId: null } as JobData<typeof name> };
       await (jobHandlers[name] as JobHandler<typeof name>)(job, ctx);
     },
