@@ -6,6 +6,7 @@ import type { Database } from "./db/database.js";
 import { openDatabase } from "./db/open-database.js";
 import { runMigrations } from "./db/run-migrations.js";
 import { createOctokitClass, type OctokitClassOptions } from "./github/create-octokit-class.js";
+import { RateLimitTracker } from "./github/rate-limit-tracker.js";
 import { enqueueWebhookJob } from "./jobs/enqueue-webhook-job.js";
 import { JobQueue } from "./jobs/job-queue.js";
 import type { JobName } from "./jobs/job-payloads.js";
@@ -104,6 +105,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       log,
       config,
       metrics,
+      rateLimits: new RateLimitTracker(metrics.githubRateLimitRemaining),
       authenticate: (installationId) => probot.auth(installationId),
     });
   }

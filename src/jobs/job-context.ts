@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { ProbotOctokit } from "probot";
 import type { AppConfig } from "../config/app-config.js";
 import type { Database } from "../db/database.js";
+import type { RateLimitState } from "../github/rate-limit-tracker.js";
 import type { Metrics } from "../metrics/create-metrics.js";
 import type { JobQueue } from "./job-queue.js";
 
@@ -16,6 +17,11 @@ export interface JobContext {
   log: Logger;
   config: AppConfig;
   metrics: Metrics;
-  /** An Octokit authenticated as the job's installation (token made on first use, then cached). */
+  /**
+   * An Octokit authenticated as the job's installation (token made on first use, then cached).
+   * Rejects with a `DeferJobError` when the installation's API budget is known to be spent.
+   */
   github(): Promise<InstallationOctokit>;
+  /** The installation's API budget as GitHub's latest response told it, if known. */
+  rateLimit(): RateLimitState | undefined;
 }

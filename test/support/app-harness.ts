@@ -1,11 +1,12 @@
 import { pino } from "pino";
 import { Probot } from "probot";
 import { createOctokitClass } from "../../src/github/create-octokit-class.js";
-import type { JobContext } from "../../src/jobs/job-context.js";
 import { jobHandlers, type JobHandler } from "../../src/jobs/job-handlers.js";
 import type { JobData, JobName } from "../../src/jobs/job-payloads.js";
 import { JobQueue } from "../../src/jobs/job-queue.js";
 import { createMetrics } from "../../src/metrics/create-metrics.js";
+import { RateLimitTracker } from "../../src/github/rate-limit-tracker.js";
+import { runQueuedJob, type JobRunner } from "../../src/jobs/run-queued-job.js";
 import type { PgliteDatabase } from "../../src/db/create-pglite-database.js";
 import type { Database } from "../../src/db/database.js";
 import { createGitHubSimulator, type GitHubSimulator } from "./github-simulator/index.js";
@@ -21,7 +22,9 @@ export interface AppHarness {
   sim: GitHubSimulator;
   db: Database;
   queue: JobQueue;
-  /** Runs a job's handler the way a worker does, for the test installation. */
+  /** What the worker shares between jobs (its rate-limit tracker included). */
+  runner: JobRunner;
+  /** Runs a job the way a worker does (deferral on a spent budget included), for the test installation. */
   runJob<N extends JobName>(name: N, data: Omit<JobData<N>, "installationId" | "deliveryId">): Promise<void>;
   close(): Promise<void>;
 }
@@ -36,7 +39,10 @@ export async function createAppHarness({
   db: givenDb,
   sim: givenSim,
   permissions = { actions: "read", checks: "write", issues: "write", contents: "read", metadata: "read", pull_requests: "read" },
+  simOptions = {},
 }: {
+  /** Options of a new simulator (rate limits, clock…). */
+  simOptions?: Parameters<typeof createGitHubSimulator>[0];
   env?: Record<string, string>;
   /** A database to use instead of a fresh PGlite clone (left open on close). */
   db?: Database;
@@ -44,7 +50,7 @@ export async function createAppHarness({
   sim?: GitHubSimulator;
   permissions?: Record<string, "read" | "write">;
 } = {}): Promise<AppHarness> {
-  const sim = givenSim ?? createGitHubSimulator({ app: { id: TEST_APP_ID } });
+  const sim = givenSim ?? createGitHubSimulator({ ...simOptions, app: { id: TEST_APP_ID } });
   if (!givenSim) {
     sim.createInstallation({ id: INSTALLATION_ID, account: OWNER, permissions });
     sim.createRepository({ owner: OWNER, name: REPO });
@@ -61,15 +67,23 @@ export async function createAppHarness({
     Octokit: createOctokitClass({ throttle: false }),
     request: { fetch: sim.fetch },
   });
-  const octokit = await probot.auth(INSTALLATION_ID);
+  const runner: JobRunner = {
+    db,
+    queue,
+    log,
+    config,
+    metrics,
+    rateLimits: new RateLimitTracker(metrics.githubRateLimitRemaining),
+    authenticate: (installationId) => probot.auth(installationId),
+  };
   return {
     sim,
     db,
     queue,
+    runner,
     async runJob(name, data) {
-      const ctx: JobContext = { installationId: INSTALLATION_ID, db, queue, log, config, metrics, github: () => Promise.resolve(octokit) };
       const job = { id: "test", name, data: { ...data, installationId: INSTALLATION_ID, deliveryId: null } as JobData<typeof name> };
-      await (jobHandlers[name] as JobHandler<typeof name>)(job, ctx);
+      await runQueuedJob(job, jobHandlers[name] as JobHandler<typeof name>, runner);
     },
     async close() {
       await queue.stop(5);

@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createAppHarness, OWNER, REPO, type AppHarness } from "../support/app-harness.js";
+import { artifactFixture } from "../support/artifact-fixtures.js";
+
+const REPOSITORY = `${OWNER}/${REPO}`;
+const SHA = "e".repeat(40);
+let harness: AppHarness;
+afterEach(async () => {
+  await harness.close();
+});
+
+async function queuedIngests() {
+  const { rows } = await harness.db.query<{ start_after: Date; data: { runId: number } }>(
+    "SELECT start_after, data FROM pgboss.job WHERE name = 'ingest-workflow-run' AND state = 'created'",
+  );
+  return rows;
+}
+
+describe("GitHub API budget", () => {
+  it("defers an ingest that runs out of budget to the reset time, and loses nothing", async () => {
+    harness = await createAppHarness({ simOptions: { rateLimit: { limit: 4 } } });
+    const run = harness.sim.createWorkflowRun({ repo: REPOSITORY, headSha: SHA, artifacts: [{ name: "consumer-artifact", json: artifactFixture() }] });
+    await harness.runJob("ingest-workflow-run", { owner: OWNER, repo: REPO, runId: run.id, runAttempt: 1, headSha: SHA, fromFork: false });
+
+    expect(harness.sim.countRequests({ status: 403 })).toBe(1);
+    const queued = await queuedIngests();
+    expect(queued).toHaveLength(1);
+    expect(queued[0]!.data.runId).toBe(run.id);
+    const resetAt = harness.runner.rateLimits.get(1)!.resetAt;
+    expect(Math.abs(new Date(queued[0]!.start_after).getTime() - resetAt.getTime())).toBeLessThan(2_000);
+    const { rows } = await harness.db.query("SELECT 1 FROM ingests");
+    expect(rows).toEqual([]);
+
+    // Known to be spent: the next job is put back without asking GitHub at all.
+    harness.sim.resetLog();
+    await harness.runJob("prepare-check-run", { owner: OWNER, repo: REPO, headSha: SHA, pullNumber: 1 });
+    expect(harness.sim.requests).toHaveLength(0);
+    const { rows: prepared } = await harness.db.query("SELECT 1 FROM pgboss.job WHERE name = 'prepare-check-run' AND state = 'created'");
+    expect(prepared).toHaveLength(1);
+  });
+});
