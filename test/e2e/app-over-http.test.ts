@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { startApp } from "../../src/start-app.js";
+import { HMAC_KEYS } from "../support/app-harness.js";
+import { artifactFixture, signed } from "../support/artifact-fixtures.js";
+import { createGitHubSimulator } from "../support/github-simulator/index.js";
+import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testConfig } from "../support/test-config.js";
+import { createTestDatabase } from "../support/test-database.js";
+import { webhookExample } from "../support/webhook-examples.js";
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const step of cleanups.splice(0).reverse()) await step();
+});
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe("the running app against the GitHub simulator over HTTP", () => {
+  it("turns signed webhooks into a queued check, then a digest issue and a passed check; a redelivery changes nothing", async () => {
+    // GitHub: an organisation with the app installed, a repository, a finished CI run with an artifact.
+    const sim = createGitHubSimulator({ app: { id: TEST_APP_ID } });
+    const github = await sim.listen();
+    cleanups.push(() => sim.close());
+    sim.createInstallation({
+      id: 1,
+      account: "acme",
+      permissions: { actions: "read", checks: "write", issues: "write", contents: "read", metadata: "read", pull_requests: "read" },
+    });
+    sim.createRepository({ owner: "acme", name: "app" });
+    const headSha = "f".repeat(40);
+    const run = sim.createWorkflowRun({ repo: "acme/app", headSha, artifacts: [{ name: "consumer-artifact", json: signed(artifactFixture()) }] });
+
+    // The app: its own data directory, GitHub reached through GHE_HOST.
+    const dataDir = mkdtempSync(join(tmpdir(), "audit-digest-e2e-"));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    await (await createTestDatabase({ dataDir })).close();
+    const app = await startApp({
+      config: testConfig({ DATA_DIR: dataDir, GHE_HOST: github.host, GHE_PROTOCOL: "http", AUDIT_HMAC_KEYS: HMAC_KEYS }),
+      log: pino({ level: "silent" }),
+      octokit: { retryAfterBaseValue: 10 },
+    });
+    cleanups.push(() => app.stop());
+    const hookUrl = `http://127.0.0.1:${app.port}/api/github/webhooks`;
+
+    // 1. A pull request is opened: the gate check is queued for its head.
+    const pullRequest = webhookExample("pull_request", "opened", { installationId: 1 });
+    pullRequest.repository = sim.json.repository("acme/app");
+    pullRequest.pull_request.head.sha = headSha;
+    expect(await sim.deliverWebhook({ url: hookUrl, secret: TEST_WEBHOOK_SECRET, event: "pull_request", payload: pullRequest })).toBe(200);
+    const queued = await waitFor("queued check run", () => sim.checkRuns("acme/app", { headSha })[0]);
+    expect(queued.status).toBe("queued");
+
+    // 2. The CI run completes: the artifact is ingested, the digest filed, the same check completed.
+    const completed = webhookExample("workflow_run", "completed", { installationId: 1 });
+    completed.repository = sim.json.repository("acme/app");
+    completed.workflow_run = sim.json.workflowRun("acme/app", run.id);
+    const deliveryId = "0b4c7f40-2d6e-11ef-8f4e-6c1bd62c1a11";
+    expect(await sim.deliverWebhook({ url: hookUrl, secret: TEST_WEBHOOK_SECRET, event: "workflow_run", payload: completed, deliveryId })).toBe(200);
+    const check = await waitFor("completed check run", () => {
+      const found = sim.checkRuns("acme/app", { headSha })[0];
+      return found?.status === "completed" ? found : undefined;
+    });
+    expect(check.id).toBe(queued.id);
+    expect(check.conclusion).toBe("success");
+    const digest = await waitFor("digest issue", () => sim.issues("acme/app").find((issue) => issue.labels.includes("audit-digest")));
+    expect(digest.title).toBe("Audit digest: org-audit");
+    expect(check.output.summary).toContain(`acme/app#${digest.number}`);
+
+    // 3. GitHub redelivers the same delivery (same guid): nothing is enqueued or written again.
+    const writes = sim.writes().length;
+    expect(sim.deliveries().filter((d) => d.guid === deliveryId)).toHaveLength(1);
+    expect(await sim.deliverWebhook({ url: hookUrl, secret: TEST_WEBHOOK_SECRET, event: "workflow_run", payload: completed, deliveryId })).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(sim.writes()).toHaveLength(writes);
+    const { rows } = await app.db.query<{ n: string }>("SELECT count(*)::text AS n FROM webhook_deliveries WHERE delivery_id = $1", [deliveryId]);
+    expect(rows).toEqual([{ n: "1" }]);
+    sim.assertNoViolations();
+  });
+});
