@@ -6,14 +6,15 @@ import { ExitCode } from "../exit-code.js";
 import { parseCommandArgs } from "../parse-command-args.js";
 import { readConfigFile } from "../read-config-file.js";
 import { readInput } from "../read-input.js";
-import { renderArtifactSummary } from "../render-artifact-summary.js";
+import { renderFirstDigest } from "../../digest/render-first-digest.js";
 
-const usage = `usage: audit-digest render <file|-> [--config <.github/audit-digest.yml>]
+const usage = `usage: audit-digest render <file|-> [--config <.github/audit-digest.yml>] [--host <host>]
 
-Prints what the app would file for this artifact (title, then body), without
-contacting GitHub.
+Prints the digest issue the app would file for this artifact (title, a blank
+line, then the body exactly as sent to GitHub), without contacting GitHub.
 
-  -c, --config <file>  the audit-digest.yml to apply (title template, limits)
+  -c, --config <file>  the audit-digest.yml to apply (title, labels, suppressions, limits)
+      --host <host>    host of links to files (default github.com; your GHE host otherwise)
   -h, --help           show this help
 
 Exit codes: 0 rendered, 1 usage, config or I/O error, 2 the artifact is not valid.
@@ -22,6 +23,7 @@ Exit codes: 0 rendered, 1 usage, config or I/O error, 2 the artifact is not vali
 async function execute(args: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseCommandArgs(args, {
     config: { type: "string", short: "c" },
+    host: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (!parsed.ok) {
@@ -57,7 +59,14 @@ async function execute(args: readonly string[], io: CliIo): Promise<number> {
     }
     return ExitCode.invalid;
   }
-  const rendered = renderArtifactSummary({ artifact: result.artifact, config: config.config });
+  const host = typeof parsed.values.host === "string" ? parsed.values.host : "github.com";
+  let rendered;
+  try {
+    rendered = renderFirstDigest({ artifact: result.artifact, repoConfig: config.config, host });
+  } catch (error) {
+    io.stderr.write(`audit-digest render: ${error instanceof Error ? error.message : String(error)}\n`);
+    return ExitCode.usage;
+  }
   io.stdout.write(`${rendered.title}\n\n${rendered.body}`);
   return ExitCode.ok;
 }
