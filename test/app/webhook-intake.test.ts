@@ -48,6 +48,29 @@ describe("webhooks through probot.receive", () => {
     expect(await queue.size("prepare-check-run")).toBe(1);
   });
 
+  it("re-runs the ingest for a re-requested gate check, and ignores other checks", async () => {
+    const { db, queue, probot } = await setup();
+    const other = webhookExample("check_run", "rerequested", { installationId: 3 });
+    other.check_run.name = "some other check";
+    await probot.receive({ id: "delivery-cr-1", name: "check_run", payload: other } as never);
+    const ours = webhookExample("check_run", "rerequested", { installationId: 3 });
+    ours.check_run.name = "Audit ingest gate";
+    await probot.receive({ id: "delivery-cr-2", name: "check_run", payload: ours } as never);
+    expect(await deliveries({ db })).toEqual([{ delivery_id: "delivery-cr-2", job_name: "rerun-ingest", installation_id: "3" }]);
+    expect(await queue.size("rerun-ingest")).toBe(1);
+  });
+
+  it("enqueues the ingest of a completed workflow run, marking a fork's run", async () => {
+    const { db, queue, probot } = await setup();
+    const payload = webhookExample("workflow_run", "completed", { installationId: 4 });
+    payload.workflow_run.head_repository = { ...payload.workflow_run.head_repository, full_name: "someone/fork" };
+    await probot.receive({ id: "delivery-wr-1", name: "workflow_run", payload } as never);
+    expect(await deliveries({ db })).toEqual([{ delivery_id: "delivery-wr-1", job_name: "ingest-workflow-run", installation_id: "4" }]);
+    const { rows } = await db.query<{ data: { fromFork: boolean; runId: number } }>("SELECT data FROM pgboss.job WHERE name = 'ingest-workflow-run'");
+    expect(rows.map((r) => [r.data.runId, r.data.fromFork])).toEqual([[payload.workflow_run.id, true]]);
+    expect(await queue.size("ingest-workflow-run")).toBe(1);
+  });
+
   it("drops an event without an installation id and enqueues nothing (fail closed)", async () => {
     const { db, queue, probot, metrics } = await setup();
     const payload = webhookExample("pull_request", "opened", { installationId: null });

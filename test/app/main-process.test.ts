@@ -1,0 +1,93 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { TEST_WEBHOOK_SECRET, testPrivateKey } from "../support/test-config.js";
+import { createTestDatabase } from "../support/test-database.js";
+
+const root = resolve(import.meta.dirname, "../..");
+const tsx = join(root, "node_modules/.bin/tsx");
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const step of cleanups.splice(0).reverse()) step();
+});
+
+/** Starts `src/main.ts` as `npm start` would, in an empty folder with only the given environment. */
+function startMain(env: Record<string, string>) {
+  const cwd = mkdtempSync(join(tmpdir(), "audit-digest-main-"));
+  cleanups.push(() => rmSync(cwd, { recursive: true, force: true }));
+  const child = spawn(tsx, [join(root, "src/main.ts")], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? cwd, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  cleanups.push(() => child.kill("SIGKILL"));
+  const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+  return { child, exited, output: () => output };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+describe("the app process", () => {
+  it("in production with missing settings, exits 1 with one message listing every missing variable", async () => {
+    const main = startMain({ NODE_ENV: "production", PORT: "eighty" });
+    expect(await main.exited).toBe(1);
+    expect(main.output()).toContain("Invalid configuration");
+    expect(main.output()).toContain("PORT:");
+    expect(main.output()).not.toContain("    at ");
+  });
+
+  it("without credentials outside production, serves Probot's setup flow that registers the app", async () => {
+    const port = await freePort();
+    const main = startMain({ PORT: String(port), LOG_LEVEL: "warn" });
+    const started = Date.now();
+    let response: Response | undefined;
+    while (!response && Date.now() - started < 30_000) {
+      response = await fetch(`http://127.0.0.1:${port}/`, { redirect: "manual" }).catch(() => undefined);
+      if (!response) await new Promise((done) => setTimeout(done, 200));
+    }
+    expect(response?.status).toBe(302);
+    expect(response?.headers.get("location")).toBe("/probot");
+    const page = await (await fetch(`http://127.0.0.1:${port}/probot`)).text();
+    expect(page).toContain("Register GitHub App");
+    main.child.kill("SIGTERM");
+  });
+
+  it("on SIGTERM, stops taking work, closes the database and exits 0", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "audit-digest-data-"));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    await (await createTestDatabase({ dataDir })).close();
+    const port = await freePort();
+    const main = startMain({
+      APP_ID: "1",
+      PRIVATE_KEY: testPrivateKey,
+      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      LOG_FORMAT: "json",
+    });
+    const started = Date.now();
+    let ready = false;
+    while (!ready && Date.now() - started < 30_000) {
+      ready = (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200;
+      if (!ready) await new Promise((done) => setTimeout(done, 200));
+    }
+    expect(ready).toBe(true);
+    main.child.kill("SIGTERM");
+    expect(await main.exited).toBe(0);
+    expect(main.output()).toContain('"msg":"audit-digest stopped"');
+    expect(main.output()).not.toContain("BEGIN PRIVATE KEY");
+  });
+});
