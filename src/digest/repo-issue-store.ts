@@ -1,0 +1,48 @@
+import type { Queryable } from "../db/database.js";
+import type { DigestKey } from "./digest-store.js";
+
+/** The per-repository issue of an audit_id in one repository, and what was last applied to it. */
+export interface RepoIssueRecord {
+  /** `owner/name` as the findings spell it. */
+  repository: string;
+  issueNumber: number;
+  /** Identity of the content last applied (see `planRepoIssues`): equal means nothing to do. */
+  contentSha256: string;
+  state: "open" | "closed";
+}
+
+/** Records are keyed by the lower-cased `owner/name`: GitHub names are case-insensitive. */
+export function repoKey(repository: string): string {
+  return repository.toLowerCase();
+}
+
+export async function loadRepoIssueRecords(conn: Queryable, key: DigestKey): Promise<Map<string, RepoIssueRecord>> {
+  const { rows } = await conn.query<{
+    repo_key: string;
+    repository: string;
+    issue_number: number;
+    content_sha256: string;
+    state: "open" | "closed";
+  }>(
+    `SELECT repo_key, repository, issue_number, content_sha256, state
+     FROM repo_issues WHERE installation_id = $1 AND audit_id = $2`,
+    [key.installationId, key.auditId],
+  );
+  return new Map(
+    rows.map((row) => [
+      row.repo_key,
+      { repository: row.repository, issueNumber: row.issue_number, contentSha256: row.content_sha256, state: row.state },
+    ]),
+  );
+}
+
+export async function saveRepoIssueRecord(conn: Queryable, key: DigestKey, record: RepoIssueRecord): Promise<void> {
+  await conn.query(
+    `INSERT INTO repo_issues (installation_id, audit_id, repo_key, repository, issue_number, content_sha256, state)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (installation_id, audit_id, repo_key) DO UPDATE SET
+       repository = EXCLUDED.repository, issue_number = EXCLUDED.issue_number,
+       content_sha256 = EXCLUDED.content_sha256, state = EXCLUDED.state, updated_at = now()`,
+    [key.installationId, key.auditId, repoKey(record.repository), record.repository, record.issueNumber, record.contentSha256, record.state],
+  );
+}
