@@ -8,6 +8,8 @@ export type GateResult =
       checked: Extract<CheckedArtifact, { verdict: "valid" }>;
       /** The digest issue this ingest updated, when it filed one. */
       digest?: { repository: string; issueNumber: number; url: string };
+      /** Why the digest issue could not be filed (a missing permission, issues disabled). */
+      digestProblem?: string;
     }
   | { kind: "invalid"; errors: ArtifactError[] }
   | { kind: "signature_invalid"; error: string }

@@ -3,6 +3,7 @@ import { fetchRepoConfig } from "../config/fetch-repo-config.js";
 import { completeCheckRun } from "../checks/complete-check-run.js";
 import type { GateResult } from "../checks/gate-result.js";
 import { summarizeHits } from "../artifact/summarize-hits.js";
+import { describePermanentFailure } from "../github/describe-permanent-failure.js";
 import type { RepoConfig } from "../config/repo-config-schema.js";
 import { upsertDigest } from "../digest/upsert-digest.js";
 import type { InstallationOctokit, JobContext } from "../jobs/job-context.js";
@@ -38,18 +39,7 @@ export async function ingestRun({ ctx, run, force }: { ctx: JobContext; run: Wor
     const judged = await judgeRun({ ctx: locked, run });
     let result = judged.result;
     if (result.kind === "valid" && judged.repoConfig) {
-      const digest = await upsertDigest({
-        ctx: locked,
-        octokit,
-        repoConfig: judged.repoConfig,
-        artifact: result.checked.artifact,
-        hits: result.checked.hits,
-        runRepository: { owner, repo },
-        fullListHint: `the "Audit ingest gate" check run of commit ${headSha.slice(0, 12)}, or run \`audit-digest render\` on the artifact`,
-      });
-      if (digest.action !== "skipped") {
-        result = { ...result, digest: { repository: digest.repository, issueNumber: digest.issueNumber, url: digest.url } };
-      }
+      result = await withDigest({ ctx: locked, octokit, result, repoConfig: judged.repoConfig, run });
     }
     const { checkRunId } = await completeCheckRun({
       db,
@@ -62,6 +52,43 @@ export async function ingestRun({ ctx, run, force }: { ctx: JobContext; run: Wor
     ctx.log.info({ ...key, headSha, fromFork, verdict: result.kind, checkRunId }, "run ingested");
     return { skipped: false, result };
   });
+}
+
+/**
+ * Files or updates the digest for a valid artifact. A failure that retrying cannot fix (a
+ * missing permission, issues disabled) is reported on the check run instead of failing the job.
+ */
+async function withDigest({
+  ctx,
+  octokit,
+  result,
+  repoConfig,
+  run,
+}: {
+  ctx: JobContext;
+  octokit: InstallationOctokit;
+  result: Extract<GateResult, { kind: "valid" }>;
+  repoConfig: RepoConfig;
+  run: WorkflowRunRef;
+}): Promise<GateResult> {
+  try {
+    const digest = await upsertDigest({
+      ctx,
+      octokit,
+      repoConfig,
+      artifact: result.checked.artifact,
+      hits: result.checked.hits,
+      runRepository: { owner: run.owner, repo: run.repo },
+      fullListHint: `the "Audit ingest gate" check run of commit ${run.headSha.slice(0, 12)}, or run \`audit-digest render\` on the artifact`,
+    });
+    if (digest.action === "skipped") return result;
+    return { ...result, digest: { repository: digest.repository, issueNumber: digest.issueNumber, url: digest.url } };
+  } catch (error) {
+    const problem = describePermanentFailure(error);
+    if (!problem) throw error;
+    ctx.log.warn({ auditId: result.checked.artifact.audit_id, problem }, "digest issue not filed");
+    return { ...result, digestProblem: problem };
+  }
 }
 
 async function judgeRun({ ctx, run }: { ctx: JobContext; run: WorkflowRunRef }): Promise<{ result: GateResult; repoConfig?: RepoConfig }> {

@@ -11,8 +11,8 @@ afterEach(async () => {
   await harness.close();
 });
 
-async function setup(env: Record<string, string> = {}) {
-  harness = await createAppHarness({ env });
+async function setup(env: Record<string, string> = {}, permissions?: Record<string, "read" | "write">) {
+  harness = await createAppHarness({ env, ...(permissions ? { permissions } : {}) });
   return harness;
 }
 
@@ -200,6 +200,17 @@ describe("ingest gate", () => {
     expect(check.output.annotations).toHaveLength(500);
     expect(check.output.summary).toContain("500 findings in this repository are annotated; 120 more are not");
     expect(harness.sim.countRequests({ method: "PATCH", route: "/repos/{owner}/{repo}/check-runs/{check_run_id}" })).toBe(10);
+  });
+
+  it("still gives the verdict, saying why, when the app may not file issues", async () => {
+    await setup({}, { actions: "read", checks: "write", contents: "read", metadata: "read" });
+    const run = workflowRun([{ name: "consumer-artifact", json: signed(artifactFixture()) }]);
+    await ingest(run.id);
+    const check = gate();
+    expect(check.conclusion).toBe("success");
+    expect(check.output.summary).toContain("**Digest issue not filed**: the app lacks a permission it needs here");
+    expect(harness.sim.issues(REPOSITORY)).toEqual([]);
+    expect(await ledger()).toMatchObject([{ verdict: "valid" }]);
   });
 
   it("re-runs the ingest when asked, on a new check run", async () => {
