@@ -38,25 +38,20 @@ export function createOctokitClass({
         ...throttle,
         enabled: throttleEnabled,
         ...(retryAfterBaseValue === undefined ? {} : { retryAfterBaseValue }),
-        onRateLimit: (retryAfter: number, request: ThrottleRequestOptions, octokit: OctokitWithLog) => {
-          const retry = request.request.retryCount < rateLimitRetries;
-          octokit.log.warn(
-            { installationId, method: request.method, url: request.url, retryAfter, retry },
-            "GitHub rate limit reached",
-          );
-          return retry;
-        },
-        onSecondaryRateLimit: (retryAfter: number, request: ThrottleRequestOptions, octokit: OctokitWithLog) => {
-          const retry = request.request.retryCount < secondaryRateLimitRetries;
-          octokit.log.warn(
-            { installationId, method: request.method, url: request.url, retryAfter, retry },
-            "GitHub secondary rate limit reached",
-          );
-          return retry;
-        },
+        onRateLimit: retryBounded({ limit: rateLimitRetries, what: "GitHub rate limit reached", installationId }),
+        onSecondaryRateLimit: retryBounded({ limit: secondaryRateLimitRetries, what: "GitHub secondary rate limit reached", installationId }),
       },
     };
   });
+}
+
+/** A throttle handler that retries up to `limit` times and logs each hit with the installation. */
+function retryBounded({ limit, what, installationId }: { limit: number; what: string; installationId: number | undefined }) {
+  return (retryAfter: number, request: ThrottleRequestOptions, octokit: OctokitWithLog): boolean => {
+    const retry = request.request.retryCount < limit;
+    octokit.log.warn({ installationId, method: request.method, url: request.url, retryAfter, retry }, what);
+    return retry;
+  };
 }
 
 function readInstallationId(options: Record<string, unknown>): number | undefined {
