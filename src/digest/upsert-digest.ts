@@ -3,14 +3,19 @@ import type { ConsumerArtifact, Hit } from "../artifact/consumer-artifact-schema
 import { canonicalJson } from "../artifact/canonical-json.js";
 import type { FingerprintedHit } from "../artifact/fingerprint-hit.js";
 import type { RepoConfig } from "../config/repo-config-schema.js";
+import type { Database } from "../db/database.js";
 import type { InstallationOctokit, JobContext } from "../jobs/job-context.js";
 import { computeDigestState, type DigestTotals } from "./compute-digest-state.js";
 import { loadDigestRecord, loadFindingStates, saveDigest, type DigestKey, type DigestRecord } from "./digest-store.js";
 import { ensureLabels } from "./ensure-labels.js";
 import { DIGEST_LABEL, findDigestIssue } from "./find-digest-issue.js";
+import { getLiveIssue } from "./get-live-issue.js";
+import { issueUrl } from "./issue-url.js";
+import { planIssueLifecycle, type IssueLifecycle } from "./plan-issue-lifecycle.js";
 import { renderAllResolvedComment, renderNewFindingsComment } from "./render-digest-comment.js";
-import { renderDigest } from "./render-digest.js";
+import { renderDigest, type DigestView, type RenderedDigest } from "./render-digest.js";
 import { toDigestHits } from "./to-digest-hits.js";
+import { upsertRepoIssues, type UpsertRepoIssuesResult } from "./upsert-repo-issues.js";
 
 export type UpsertDigestOutcome =
   | { action: "skipped"; reason: "older-artifact" | "same-artifact" | "nothing-to-report" }
@@ -35,33 +40,44 @@ export interface UpsertDigestInput {
   notices?: string[];
   /** Where the full list of findings is when the body cannot hold it. */
   fullListHint?: string;
+  /**
+   * Set by the caller when per-repository issues must wait (e.g. the installation's API budget
+   * runs low): in per-repo mode none is created or updated, and the digest shows this reason.
+   */
+  perRepoBlockedReason?: string;
 }
 
-interface LiveIssue {
+/** The digest issue as it stands before this update's patch. */
+interface DigestIssue {
+  repository: string;
   number: number;
-  state: string;
+  state: "open" | "closed";
   body: string;
   title: string;
-  url: string;
+  /** Filed by this update. */
+  created: boolean;
 }
 
 /**
- * Keeps the one digest issue of an artifact's audit_id current. Under a lock per audit_id
- * (so concurrent ingests make one issue):
+ * Keeps the one digest issue of an artifact's audit_id current, and in issues.mode `per-repo`
+ * one issue per repository with findings. Under a lock per audit_id (so concurrent ingests make
+ * one issue each), every query on the lock's connection:
  * 1. an artifact older than the one applied, or the same one again, changes nothing;
- * 2. the finding states are diffed (new / open / resolved / suppressed) and the body rendered;
- * 3. the issue is found: the recorded one, else by label and marker; locked or deleted ones are replaced;
- * 4. it is created, or patched once when its body, title or state must change (no write otherwise);
- * 5. the state is saved; one comment is posted when people must hear (new findings, all resolved).
+ * 2. the finding states are diffed (new / open / resolved / suppressed);
+ * 3. the digest issue is found: the recorded one, else by label and marker; locked or deleted
+ *    ones are replaced; a new one is filed now, so per-repository issues can link back to it;
+ * 4. per-repository issues are kept current (per-repo mode) before the digest body is rendered,
+ *    so that it links them; the storm breaker and the rate budget leave the digest only;
+ * 5. the digest is rendered and patched once when its body, title or state must change;
+ * 6. the state is saved; one comment is posted when people must hear (new findings, all resolved).
  */
 export async function upsertDigest(input: UpsertDigestInput): Promise<UpsertDigestOutcome> {
   const { ctx, octokit, repoConfig, artifact, hits } = input;
   const key: DigestKey = { installationId: ctx.installationId, auditId: artifact.audit_id };
   const contentSha256 = createHash("sha256").update(canonicalJson(withoutSignature(artifact))).digest("hex");
-  const [homeOwner, homeRepo] = (repoConfig.digest.repository ?? `${input.runRepository.owner}/${input.runRepository.repo}`).split("/") as [string, string];
+  const home = repoConfig.digest.repository ?? `${input.runRepository.owner}/${input.runRepository.repo}`;
 
   return ctx.db.withLock(`digest:${key.installationId}:${key.auditId}`, async (conn) => {
-    // Everything inside the lock runs on its connection.
     // 1. Older or identical artifacts change nothing.
     const record = await loadDigestRecord(conn, key);
     if (record && Date.parse(artifact.generated_at) < Date.parse(record.lastGeneratedAt)) {
@@ -70,7 +86,7 @@ export async function upsertDigest(input: UpsertDigestInput): Promise<UpsertDige
     }
     if (record?.lastContentSha256 === contentSha256) return { action: "skipped", reason: "same-artifact" };
 
-    // 2. Diff and render.
+    // 2. Diff.
     const state = computeDigestState({
       previous: await loadFindingStates(conn, key),
       hits: toDigestHits(artifact, hits),
@@ -79,7 +95,7 @@ export async function upsertDigest(input: UpsertDigestInput): Promise<UpsertDige
       now: new Date().toISOString(),
       generatedAt: artifact.generated_at,
     });
-    const rendered = renderDigest({
+    const view: DigestView = {
       auditId: artifact.audit_id,
       title: repoConfig.digest.title,
       generatedAt: artifact.generated_at,
@@ -89,96 +105,159 @@ export async function upsertDigest(input: UpsertDigestInput): Promise<UpsertDige
       totals: state.totals,
       ...(input.notices?.length ? { notices: input.notices } : {}),
       ...(input.fullListHint ? { fullListHint: input.fullListHint } : {}),
+    };
+
+    // 3. Find the digest issue, or file it.
+    const digest = await findOrFileDigest({ conn, octokit, ctx, repoConfig, key, record, home, first: renderDigest(view), open: state.totals.open });
+    if (!digest) return { action: "skipped", reason: "nothing-to-report" };
+    const url = issueUrl(ctx.config.github, digest.repository, digest.number);
+
+    // 4. Per-repository issues, before the digest body that links them.
+    const perRepo: UpsertRepoIssuesResult =
+      repoConfig.issues.mode === "per-repo"
+        ? await upsertRepoIssues({
+            conn,
+            octokit,
+            log: ctx.log,
+            key,
+            github: ctx.config.github,
+            findings: state.findings,
+            complete: artifact.complete,
+            generatedAt: artifact.generated_at,
+            digestUrl: url,
+            maxNew: repoConfig.issues.max_new_per_run,
+            ...(input.perRepoBlockedReason === undefined ? {} : { blockedReason: input.perRepoBlockedReason }),
+            ...(input.fullListHint ? { fullListHint: input.fullListHint } : {}),
+          })
+        : { links: [], notices: [] };
+
+    // 5. Render, and patch once.
+    const notices = [...(input.notices ?? []), ...perRepo.notices];
+    const rendered = renderDigest({
+      ...view,
+      ...(notices.length ? { notices } : {}),
+      ...(perRepo.links.length ? { perRepoIssues: perRepo.links } : {}),
+    });
+    const applied = await applyDigest({
+      octokit,
+      digest,
+      rendered,
+      wantClosed: artifact.complete && state.totals.open === 0,
+      newCount: state.totals.new,
     });
 
-    // 3. Find the issue.
-    const live = record
-      ? await getLiveIssue(octokit, record)
-      : await findDigestIssue({ octokit, owner: homeOwner, repo: homeRepo, auditId: key.auditId }).then((found) =>
-          found && !found.locked ? { ...found, url: issueUrl(ctx.config.github, `${homeOwner}/${homeRepo}`, found.number) } : undefined,
-        );
-    const repository = live && record ? record.repository : `${homeOwner}/${homeRepo}`;
-    const [owner, repo] = repository.split("/") as [string, string];
-    const wantClosed = artifact.complete && state.totals.open === 0;
-
-    // 4. Create, or patch once.
-    let action: Exclude<UpsertDigestOutcome["action"], "skipped">;
-    let issueNumber: number;
-    let issueState: "open" | "closed";
-    let comment: "new-findings" | "all-resolved" | null = null;
-    if (!live) {
-      if (state.totals.open === 0) return { action: "skipped", reason: "nothing-to-report" };
-      const labels = [...new Set([DIGEST_LABEL, ...repoConfig.digest.labels])];
-      await ensureLabels({ db: conn, octokit, installationId: key.installationId, owner, repo, labels });
-      const created = await octokit.rest.issues.create({ owner, repo, title: rendered.title, body: rendered.body, labels });
-      action = "created";
-      issueNumber = created.data.number;
-      issueState = "open";
-    } else {
-      issueNumber = live.number;
-      const patch: { body?: string; title?: string; state?: "open" | "closed"; state_reason?: "completed" | "reopened" } = {};
-      if (live.body !== rendered.body) patch.body = rendered.body;
-      if (live.title !== rendered.title) patch.title = rendered.title;
-      issueState = live.state === "closed" ? "closed" : "open";
-      if (issueState === "open" && wantClosed) {
-        Object.assign(patch, { state: "closed", state_reason: "completed" });
-        comment = "all-resolved";
-        issueState = "closed";
-      } else if (issueState === "closed" && state.totals.new > 0) {
-        Object.assign(patch, { state: "open", state_reason: "reopened" });
-        comment = "new-findings";
-        issueState = "open";
-      } else if (issueState === "open" && state.totals.new > 0) {
-        comment = "new-findings";
-      }
-      if (Object.keys(patch).length > 0) {
-        await octokit.rest.issues.update({ owner, repo, issue_number: issueNumber, ...patch });
-      }
-      action = patch.state === "closed" ? "closed" : patch.state === "open" ? "reopened" : Object.keys(patch).length ? "updated" : "unchanged";
-    }
-
-    // 5. Save, then tell people what they must hear.
+    // 6. Save, then tell people what they must hear.
     const saved: DigestRecord = {
-      repository,
-      issueNumber,
+      repository: digest.repository,
+      issueNumber: digest.number,
       lastGeneratedAt: artifact.generated_at,
       lastContentSha256: contentSha256,
-      state: issueState,
+      state: applied.state,
     };
     await saveDigest({ db: conn, key, record: saved, findings: state.rows });
-    if (comment) {
+    if (applied.comment) {
       const body =
-        comment === "all-resolved"
+        applied.comment === "all-resolved"
           ? renderAllResolvedComment({ resolved: state.totals.resolved })
           : renderNewFindingsComment({
               count: state.totals.new,
               top: state.findings.filter((f) => f.status === "new"),
-              reopened: action === "reopened",
+              reopened: applied.action === "reopened",
               host: ctx.config.github.webHost,
             });
-      await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
+      const [owner, repo] = digest.repository.split("/") as [string, string];
+      await octokit.rest.issues.createComment({ owner, repo, issue_number: digest.number, body });
     }
-    ctx.log.info({ auditId: key.auditId, repository, issueNumber, action, comment, totals: state.totals, omitted: rendered.omitted }, "digest upserted");
-    return { action, repository, issueNumber, url: issueUrl(ctx.config.github, repository, issueNumber), totals: state.totals, comment };
+    const { action, comment } = applied;
+    ctx.log.info(
+      { auditId: key.auditId, repository: digest.repository, issueNumber: digest.number, action, comment, totals: state.totals, omitted: rendered.omitted },
+      "digest upserted",
+    );
+    return { action, repository: digest.repository, issueNumber: digest.number, url, totals: state.totals, comment };
   });
 }
 
-/** The recorded issue as it is now, or undefined when it was deleted, transferred away or locked. */
-async function getLiveIssue(octokit: InstallationOctokit, record: DigestRecord): Promise<LiveIssue | undefined> {
-  const [owner, repo] = record.repository.split("/") as [string, string];
-  try {
-    const { data } = await octokit.rest.issues.get({ owner, repo, issue_number: record.issueNumber });
-    if (data.locked || data.pull_request) return undefined;
-    return { number: data.number, state: data.state, body: data.body ?? "", title: data.title, url: data.html_url };
-  } catch (error) {
-    const status = (error as { status?: number }).status;
-    if (status === 404 || status === 410) return undefined;
-    throw error;
+/**
+ * The digest issue as it is now: the recorded one, else the one found by label and marker in
+ * the home repository. When there is none (or it is locked or deleted) and findings are open, a
+ * new one is filed with the `first` rendering (a locked or deleted one is replaced, and recorded
+ * in its place when the update is saved). Undefined when there is nothing to report.
+ */
+async function findOrFileDigest({
+  conn,
+  octokit,
+  ctx,
+  repoConfig,
+  key,
+  record,
+  home,
+  first,
+  open,
+}: {
+  conn: Database;
+  octokit: InstallationOctokit;
+  ctx: UpsertDigestInput["ctx"];
+  repoConfig: RepoConfig;
+  key: DigestKey;
+  record: DigestRecord | undefined;
+  home: string;
+  first: RenderedDigest;
+  open: number;
+}): Promise<DigestIssue | undefined> {
+  const [homeOwner, homeRepo] = home.split("/") as [string, string];
+  if (record) {
+    const live = await getLiveIssue({ octokit, repository: record.repository, issueNumber: record.issueNumber });
+    if (live) return { ...live, repository: record.repository, state: live.state === "closed" ? "closed" : "open", created: false };
+  } else {
+    const found = await findDigestIssue({ octokit, owner: homeOwner, repo: homeRepo, auditId: key.auditId });
+    if (found && !found.locked) return { ...found, repository: home, state: found.state === "closed" ? "closed" : "open", created: false };
   }
+  if (open === 0) return undefined;
+  const labels = [...new Set([DIGEST_LABEL, ...repoConfig.digest.labels])];
+  await ensureLabels({ db: conn, octokit, installationId: key.installationId, owner: homeOwner, repo: homeRepo, labels });
+  const created = await octokit.rest.issues.create({ owner: homeOwner, repo: homeRepo, title: first.title, body: first.body, labels });
+  ctx.log.info({ auditId: key.auditId, repository: home, issueNumber: created.data.number }, "digest issue filed");
+  return { repository: home, number: created.data.number, state: "open", body: first.body, title: first.title, created: true };
 }
 
-function issueUrl(github: { webHost: string; webProtocol: string }, repository: string, number: number): string {
-  return `${github.webProtocol}://${github.webHost}/${repository}/issues/${number}`;
+/** Patches the digest once when its body, title or state must change; no request otherwise. */
+async function applyDigest({
+  octokit,
+  digest,
+  rendered,
+  wantClosed,
+  newCount,
+}: {
+  octokit: InstallationOctokit;
+  digest: DigestIssue;
+  rendered: RenderedDigest;
+  wantClosed: boolean;
+  newCount: number;
+}): Promise<{ action: Exclude<UpsertDigestOutcome["action"], "skipped">; state: "open" | "closed"; comment: IssueLifecycle["comment"] }> {
+  // A digest filed by this update is open and announces nothing: its body lists what is new.
+  const lifecycle: IssueLifecycle = digest.created
+    ? { state: "open", comment: null }
+    : planIssueLifecycle({ state: digest.state, wantClosed, newCount });
+  const patch = {
+    ...(digest.body === rendered.body ? {} : { body: rendered.body }),
+    ...(digest.title === rendered.title ? {} : { title: rendered.title }),
+    ...lifecycle.change,
+  };
+  const patched = Object.keys(patch).length > 0;
+  if (patched) {
+    const [owner, repo] = digest.repository.split("/") as [string, string];
+    await octokit.rest.issues.update({ owner, repo, issue_number: digest.number, ...patch });
+  }
+  const action = digest.created
+    ? "created"
+    : lifecycle.change?.state === "closed"
+      ? "closed"
+      : lifecycle.change?.state === "open"
+        ? "reopened"
+        : patched
+          ? "updated"
+          : "unchanged";
+  return { action, state: lifecycle.state, comment: lifecycle.comment };
 }
 
 function withoutSignature(artifact: ConsumerArtifact): Record<string, unknown> {

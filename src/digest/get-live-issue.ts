@@ -1,0 +1,35 @@
+import type { InstallationOctokit } from "../jobs/job-context.js";
+
+/** An issue as GitHub has it now. */
+export interface LiveIssue {
+  number: number;
+  state: string;
+  body: string;
+  title: string;
+  url: string;
+}
+
+/**
+ * The issue `owner/repo#issueNumber` as it is now, or undefined when it was deleted, transferred
+ * away, is in a repository that disabled issues, or is locked (a locked issue is replaced).
+ */
+export async function getLiveIssue({
+  octokit,
+  repository,
+  issueNumber,
+}: {
+  octokit: InstallationOctokit;
+  repository: string;
+  issueNumber: number;
+}): Promise<LiveIssue | undefined> {
+  const [owner, repo] = repository.split("/") as [string, string];
+  try {
+    const { data } = await octokit.rest.issues.get({ owner, repo, issue_number: issueNumber });
+    if (data.locked || data.pull_request) return undefined;
+    return { number: data.number, state: data.state, body: data.body ?? "", title: data.title, url: data.html_url };
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    if (status === 404 || status === 410) return undefined;
+    throw error;
+  }
+}

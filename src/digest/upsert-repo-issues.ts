@@ -1,0 +1,230 @@
+import type { Logger } from "pino";
+import type { Database } from "../db/database.js";
+import type { InstallationOctokit } from "../jobs/job-context.js";
+import type { DigestFinding } from "./digest-finding.js";
+import type { DigestKey } from "./digest-store.js";
+import { ensureLabels } from "./ensure-labels.js";
+import { DIGEST_LABEL } from "./find-digest-issue.js";
+import { findRepoIssue } from "./find-repo-issue.js";
+import { getLiveIssue } from "./get-live-issue.js";
+import { issueUrl } from "./issue-url.js";
+import { planIssueLifecycle } from "./plan-issue-lifecycle.js";
+import { planRepoIssues, type RepoIssuePlan } from "./plan-repo-issues.js";
+import { renderAllResolvedComment, renderNewFindingsComment } from "./render-digest-comment.js";
+import type { DigestRepoIssue } from "./render-digest.js";
+import { renderRepoIssue } from "./render-repo-issue.js";
+import { loadRepoIssueRecords, saveRepoIssueRecord, type RepoIssueRecord } from "./repo-issue-store.js";
+import { blockedNotice, skippedReposNotice, stormBreakerNotice } from "./repo-issue-notices.js";
+import { repoIssueSkipReason } from "./repo-issue-skip-reason.js";
+
+export interface UpsertRepoIssuesInput {
+  /** The connection of the digest's lock: every query runs on it. */
+  conn: Database;
+  octokit: InstallationOctokit;
+  log: Pick<Logger, "info">;
+  key: DigestKey;
+  github: { webHost: string; webProtocol: string };
+  findings: readonly DigestFinding[];
+  complete: boolean;
+  generatedAt: string;
+  /** The digest issue every per-repository issue links back to. */
+  digestUrl: string;
+  /** issues.max_new_per_run: more new issues than this in one ingest trips the storm breaker. */
+  maxNew: number;
+  /** Set when per-repository issues must wait (the rate budget): no request is made. */
+  blockedReason?: string;
+  fullListHint?: string;
+}
+
+export interface UpsertRepoIssuesResult {
+  /** The per-repository issues of repositories with open findings, for the digest to link. */
+  links: DigestRepoIssue[];
+  /** What the digest must say about per-repository issues it did not file or update. */
+  notices: string[];
+}
+
+interface RepoIssueWork {
+  conn: Database;
+  octokit: InstallationOctokit;
+  key: DigestKey;
+  input: UpsertRepoIssuesInput;
+}
+
+/**
+ * Keeps one issue per repository with open findings for an audit_id (issues.mode `per-repo`),
+ * inside the digest's lock, after the digest issue exists and before its body is rendered:
+ * 1. plan from the records which repositories need an issue created or brought up to date;
+ *    a repository whose content did not change costs no request;
+ * 2. when blocked (rate budget), stop here: the digest only, saying why;
+ * 3. look for lost issues of repositories with no record (by label and marker, never search);
+ *    unreachable repositories and those with issues disabled are skipped with a notice;
+ * 4. storm breaker: more new issues than issues.max_new_per_run → none are filed and existing
+ *    ones are left as they are (the digest only), saying so in the digest;
+ * 5. create or update each issue (patch only on change, close and reopen like the digest, one
+ *    comment when people must hear), recording each as it is done; a repository that is archived
+ *    or refuses the write is skipped with a notice, never failing the ingest.
+ */
+export async function upsertRepoIssues(input: UpsertRepoIssuesInput): Promise<UpsertRepoIssuesResult> {
+  const { conn, octokit, key } = input;
+  // 1. Plan.
+  const records = await loadRepoIssueRecords(conn, key);
+  const plans = planRepoIssues({ findings: input.findings, complete: input.complete, records, auditId: key.auditId, digestUrl: input.digestUrl });
+
+  // 2. Blocked: no request at all.
+  if (input.blockedReason !== undefined) {
+    return { links: linksOf({ plans, github: input.github }), notices: [blockedNotice(input.blockedReason)] };
+  }
+
+  // 3. Recover lost records; skip repositories that cannot have an issue.
+  const work: RepoIssueWork = { conn, octokit, key, input };
+  const skipped: { repo: string; reason: string }[] = [];
+  const recovered = await recoverRecords({ work, plans, skipped });
+
+  // 4. Storm breaker.
+  const creating = recovered.filter((plan) => plan.action === "create").length;
+  if (creating > input.maxNew) {
+    input.log.info({ auditId: key.auditId, creating, limit: input.maxNew }, "storm breaker: per-repository issues not filed");
+    const notices = [stormBreakerNotice({ wouldCreate: creating, limit: input.maxNew }), skippedReposNotice(skipped)];
+    return { links: linksOf({ plans: recovered, github: input.github }), notices: notices.filter((n) => n !== undefined) };
+  }
+
+  // 5. Create or update, one repository at a time.
+  const done: RepoIssuePlan[] = [];
+  for (const plan of recovered) {
+    if (plan.action === "unchanged") {
+      done.push(plan);
+      continue;
+    }
+    try {
+      done.push({ ...plan, record: await applyPlan({ work, plan }) });
+    } catch (error) {
+      const reason = repoIssueSkipReason(error);
+      if (reason === undefined) throw error;
+      skipped.push({ repo: plan.repo, reason });
+      if (plan.record) done.push(plan);
+    }
+  }
+  const notice = skippedReposNotice(skipped);
+  return { links: linksOf({ plans: done, github: input.github }), notices: notice === undefined ? [] : [notice] };
+}
+
+/** Plans whose repository has no record get one when its issue is found; unreachable ones are left out. */
+async function recoverRecords({
+  work,
+  plans,
+  skipped,
+}: {
+  work: RepoIssueWork;
+  plans: RepoIssuePlan[];
+  skipped: { repo: string; reason: string }[];
+}): Promise<RepoIssuePlan[]> {
+  const kept: RepoIssuePlan[] = [];
+  for (const plan of plans) {
+    if (plan.action !== "create") {
+      kept.push(plan);
+      continue;
+    }
+    try {
+      const found = await findIssue({ work, repo: plan.repo });
+      if (found === undefined) {
+        kept.push(plan);
+        continue;
+      }
+      // Unknown content: the update below compares bodies and patches only on a change.
+      const record: RepoIssueRecord = { repository: plan.repo, issueNumber: found.number, contentSha256: "", state: found.state };
+      await saveRepoIssueRecord(work.conn, work.key, record);
+      kept.push({ ...plan, record, action: "update" });
+    } catch (error) {
+      const reason = repoIssueSkipReason(error);
+      if (reason === undefined) throw error;
+      skipped.push({ repo: plan.repo, reason });
+    }
+  }
+  return kept;
+}
+
+async function findIssue({ work, repo }: { work: RepoIssueWork; repo: string }) {
+  const [owner, name] = repo.split("/") as [string, string];
+  const found = await findRepoIssue({ octokit: work.octokit, owner, repo: name, auditId: work.key.auditId });
+  return found === undefined ? undefined : { number: found.number, state: found.state === "closed" ? ("closed" as const) : ("open" as const) };
+}
+
+/** Creates or updates the plan's issue and records it; returns the record. */
+async function applyPlan({ work, plan }: { work: RepoIssueWork; plan: RepoIssuePlan }): Promise<RepoIssueRecord> {
+  const { conn, octokit, key, input } = work;
+  const [owner, repo] = plan.repo.split("/") as [string, string];
+  const rendered = renderRepoIssue({
+    auditId: key.auditId,
+    repo: plan.repo,
+    generatedAt: input.generatedAt,
+    complete: input.complete,
+    host: input.github.webHost,
+    findings: plan.findings,
+    totals: plan.totals,
+    digestUrl: input.digestUrl,
+    ...(input.fullListHint === undefined ? {} : { fullListHint: input.fullListHint }),
+  });
+
+  let live = plan.record ? await getLiveIssue({ octokit, repository: plan.repo, issueNumber: plan.record.issueNumber }) : undefined;
+  if (plan.record && live === undefined) {
+    // Deleted, transferred or locked: another unlocked one may exist, else a new one replaces it.
+    const found = await findIssue({ work, repo: plan.repo });
+    if (found) live = await getLiveIssue({ octokit, repository: plan.repo, issueNumber: found.number });
+  }
+  if (live === undefined) {
+    if (plan.record && plan.totals.open === 0) {
+      // Nothing open and no issue left to close: recorded as closed, so it is not looked for again.
+      const record: RepoIssueRecord = { ...plan.record, contentSha256: plan.contentSha256, state: "closed" };
+      await saveRepoIssueRecord(conn, key, record);
+      return record;
+    }
+    await ensureLabels({ db: conn, octokit, installationId: key.installationId, owner, repo, labels: [DIGEST_LABEL] });
+    const created = await octokit.rest.issues.create({ owner, repo, title: rendered.title, body: rendered.body, labels: [DIGEST_LABEL] });
+    const record: RepoIssueRecord = { repository: plan.repo, issueNumber: created.data.number, contentSha256: plan.contentSha256, state: "open" };
+    await saveRepoIssueRecord(conn, key, record);
+    input.log.info({ auditId: key.auditId, repository: plan.repo, issueNumber: record.issueNumber }, "per-repository issue created");
+    return record;
+  }
+
+  const lifecycle = planIssueLifecycle({
+    state: live.state === "closed" ? "closed" : "open",
+    wantClosed: plan.wantClosed,
+    newCount: plan.totals.new,
+  });
+  const patch = {
+    ...(live.body === rendered.body ? {} : { body: rendered.body }),
+    ...(live.title === rendered.title ? {} : { title: rendered.title }),
+    ...lifecycle.change,
+  };
+  if (Object.keys(patch).length > 0) await octokit.rest.issues.update({ owner, repo, issue_number: live.number, ...patch });
+  const record: RepoIssueRecord = { repository: plan.repo, issueNumber: live.number, contentSha256: plan.contentSha256, state: lifecycle.state };
+  await saveRepoIssueRecord(conn, key, record);
+  if (lifecycle.comment) {
+    const body =
+      lifecycle.comment === "all-resolved"
+        ? renderAllResolvedComment({ resolved: plan.totals.resolved })
+        : renderNewFindingsComment({
+            count: plan.totals.new,
+            top: plan.findings.filter((f) => f.status === "new"),
+            reopened: lifecycle.change?.state === "open",
+            host: input.github.webHost,
+          });
+    await octokit.rest.issues.createComment({ owner, repo, issue_number: live.number, body });
+  }
+  input.log.info(
+    { auditId: key.auditId, repository: plan.repo, issueNumber: live.number, patched: Object.keys(patch), comment: lifecycle.comment },
+    "per-repository issue brought up to date",
+  );
+  return record;
+}
+
+/** Links to the recorded issues of repositories with open findings, under every spelling the findings use. */
+function linksOf({ plans, github }: { plans: readonly RepoIssuePlan[]; github: { webHost: string; webProtocol: string } }): DigestRepoIssue[] {
+  const links: DigestRepoIssue[] = [];
+  for (const plan of plans) {
+    if (!plan.record || plan.totals.open === 0) continue;
+    const url = issueUrl(github, plan.record.repository, plan.record.issueNumber);
+    for (const repo of plan.spellings) links.push({ repo, issueNumber: plan.record.issueNumber, url });
+  }
+  return links;
+}
