@@ -1,0 +1,22 @@
+import { performance } from "node:perf_hooks";
+import { formatBenchTable, type BenchTable } from "./bench-table.js";
+import { benchParseArtifact } from "./parse-artifact.js";
+import { benchRenderDigest } from "./render-digest.js";
+import { benchRequestsPerIngest } from "./requests-per-ingest.js";
+
+/** Every benchmark, in the order printed. Each runs a fixed amount of work. */
+const BENCHMARKS: Array<{ name: string; run: () => BenchTable | BenchTable[] | Promise<BenchTable | BenchTable[]> }> = [
+  { name: "requests per ingest", run: benchRequestsPerIngest },
+  { name: "render digest", run: benchRenderDigest },
+  { name: "parse artifact", run: benchParseArtifact },
+];
+
+const started = performance.now();
+console.log(`audit-digest benchmarks · Node ${process.version} · ${process.platform}/${process.arch}\n`);
+for (const benchmark of BENCHMARKS) {
+  const start = performance.now();
+  const tables = [await benchmark.run()].flat();
+  for (const table of tables) console.log(`${formatBenchTable(table)}\n`);
+  console.log(`(${benchmark.name}: ${((performance.now() - start) / 1000).toFixed(1)} s)\n`);
+}
+console.log(`All benchmarks done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);

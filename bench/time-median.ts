@@ -1,0 +1,30 @@
+import { performance } from "node:perf_hooks";
+
+/** Results are kept here so the engine cannot drop the work being timed. */
+const sink: unknown[] = [];
+
+function median(samples: readonly number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/**
+ * Median wall time in milliseconds of each function, over a fixed number of iterations after
+ * one warm-up round. The functions take turns within each iteration, so a slow phase of the
+ * machine affects the baseline and the subjects alike and their ratio stays meaningful.
+ */
+export function timeMedian<K extends string>(functions: Record<K, () => unknown>, iterations: number): Record<K, number> {
+  const names = Object.keys(functions) as K[];
+  const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
+  for (let round = 0; round <= iterations; round++) {
+    for (const name of names) {
+      const start = performance.now();
+      sink.push(functions[name]());
+      const elapsed = performance.now() - start;
+      if (round > 0) samples[name].push(elapsed);
+      sink.length = 0;
+    }
+  }
+  return Object.fromEntries(names.map((name) => [name, median(samples[name])])) as Record<K, number>;
+}
