@@ -21,7 +21,8 @@ export function blockedNotice(reason: string): string {
 
 export function skippedReposNotice(skipped: readonly { repo: string; reason: string }[]): string | undefined {
   if (skipped.length === 0) return undefined;
-  const named = skipped.slice(0, NAMED_MAX).map(({ repo, reason }) => `\`${repo}\` (${reason})`);
+  const sorted = [...skipped].sort((a, b) => (a.repo < b.repo ? -1 : a.repo > b.repo ? 1 : 0));
+  const named = sorted.slice(0, NAMED_MAX).map(({ repo, reason }) => `\`${repo}\` (${reason})`);
   const rest = skipped.length - named.length;
   const count = skipped.length === 1 ? "1 repository" : `${formatCount(skipped.length)} repositories`;
   return `No per-repository issue for ${count}: ${named.join(", ")}${rest > 0 ? ` and ${formatCount(rest)} more` : ""}.`;
