@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import type { DigestFinding } from "../../src/digest/digest-finding.js";
+import { parseDigestMarker, parseRepoIssueMarker } from "../../src/digest/digest-marker.js";
+import { renderRepoIssue } from "../../src/digest/render-repo-issue.js";
+
+const findings: DigestFinding[] = Array.from({ length: 3_000 }, (_, i) => ({
+  fingerprint: `fp-${i}`,
+  repo: "acme/web",
+  path: `src/m${i}.ts`,
+  line: i + 1,
+  pattern: "p",
+  severity: "high",
+  snippet: `call(${"x".repeat(200)}) // @alice #12`,
+  status: "new",
+  firstSeenAt: "2026-01-01T00:00:00Z",
+}));
+
+describe("renderRepoIssue", () => {
+  it("is the digest rendering of the repository under its own marker, linking back to the digest, within the size budget", () => {
+    const { title, body, omitted } = renderRepoIssue({
+      auditId: "a1",
+      repo: "acme/web",
+      generatedAt: "2026-01-02T00:00:00Z",
+      complete: true,
+      host: "github.com",
+      findings,
+      totals: { open: 3_000, new: 3_000, resolved: 0, suppressed: 0 },
+      digestUrl: "https://github.com/acme/app/issues/4",
+    });
+    expect(title).toBe("Audit findings: a1");
+    expect(parseRepoIssueMarker(body)).toEqual({ version: 1, auditId: "a1", repo: "acme/web" });
+    expect(parseDigestMarker(body)).toBeNull();
+    expect(body).toContain("[the digest issue](https://github.com/acme/app/issues/4)");
+    expect(body.length).toBeLessThanOrEqual(60_000);
+    expect(omitted).toBeGreaterThan(0);
+    expect(body).not.toMatch(/@alice\b/);
+  });
+});
