@@ -4,9 +4,9 @@ import type { Database } from "../db/database.js";
 import type { InstallationOctokit } from "../jobs/job-context.js";
 import { buildAnnotations } from "./build-annotations.js";
 import { CHECK_RUN_LIMITS } from "./check-run-limits.js";
-import { checkRunLockKey, ensureCheckRun, type CheckRunTarget } from "./ensure-check-run.js";
+import { checkRunLockKey, findCheckRun, recordCheckRun, type CheckRunTarget } from "./find-check-run.js";
 import type { GateResult } from "./gate-result.js";
-import { RERUN_INGEST_ACTION } from "./ingest-gate-check.js";
+import { INGEST_GATE_CHECK_NAME, RERUN_INGEST_ACTION } from "./ingest-gate-check.js";
 import { renderCheckOutput } from "./render-check-output.js";
 
 /**
@@ -42,27 +42,26 @@ export async function completeCheckRun({
   }
 
   return db.withLock(checkRunLockKey(target), async (conn) => {
-    const run = await ensureCheckRun({ conn, octokit, appId, target, replaceCompleted: true });
-    const { owner, repo } = target;
+    const { owner, repo, headSha } = target;
     const base = { title: output.title, summary, ...(output.text ? { text: output.text } : {}) };
-    await octokit.rest.checks.update({
-      owner,
-      repo,
-      check_run_id: run.id,
-      status: "completed",
+    const verdict = {
+      status: "completed" as const,
       conclusion: output.conclusion,
       completed_at: new Date().toISOString(),
       output: { ...base, ...(batches[0] ? { annotations: batches[0] } : {}) },
       actions: [RERUN_INGEST_ACTION],
-    });
+    };
+    // A waiting check run is completed by id; a completed one is not reused (GitHub appends
+    // annotations), and without one the verdict is created in a single request.
+    const waiting = await findCheckRun({ conn, octokit, appId, target });
+    const checkRunId =
+      waiting && waiting.status !== "completed"
+        ? (await octokit.rest.checks.update({ owner, repo, check_run_id: waiting.id, ...verdict })).data.id
+        : (await octokit.rest.checks.create({ owner, repo, name: INGEST_GATE_CHECK_NAME, head_sha: headSha, ...verdict })).data.id;
     for (const batch of batches.slice(1)) {
-      await octokit.rest.checks.update({ owner, repo, check_run_id: run.id, output: { ...base, annotations: batch } });
+      await octokit.rest.checks.update({ owner, repo, check_run_id: checkRunId, output: { ...base, annotations: batch } });
     }
-    await conn.query(
-      `UPDATE check_runs SET status = 'completed', conclusion = $4, updated_at = now()
-       WHERE installation_id = $1 AND repository = $2 AND head_sha = $3`,
-      [target.installationId, `${owner}/${repo}`, target.headSha, output.conclusion],
-    );
-    return { checkRunId: run.id, conclusion: output.conclusion, annotations: annotations.length };
+    await recordCheckRun({ conn, target, run: { id: checkRunId, status: "completed" }, conclusion: output.conclusion });
+    return { checkRunId, conclusion: output.conclusion, annotations: annotations.length };
   });
 }

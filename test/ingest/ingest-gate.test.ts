@@ -199,7 +199,9 @@ describe("ingest gate", () => {
     const check = gate();
     expect(check.output.annotations).toHaveLength(500);
     expect(check.output.summary).toContain("500 findings in this repository are annotated; 120 more are not");
-    expect(harness.sim.countRequests({ method: "PATCH", route: "/repos/{owner}/{repo}/check-runs/{check_run_id}" })).toBe(10);
+    // Created with its verdict and the first 50, then 50 more per update.
+    expect(harness.sim.countRequests({ route: "POST /repos/{owner}/{repo}/check-runs" })).toBe(1);
+    expect(harness.sim.countRequests({ route: "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}" })).toBe(9);
   });
 
   it("still gives the verdict, saying why, when the app may not file issues", async () => {
