@@ -6,8 +6,9 @@ const LABEL_LOOK: Record<string, { color: string; description: string }> = {
 };
 
 /**
- * Makes sure each label exists in the repository before the first issue there uses it: looked
- * up once, created if missing, then remembered so later issues cost no request.
+ * Makes sure each label exists in the repository before the first issue there uses it: created
+ * once (an existing one answers 422 and is kept as it is), then remembered so later issues cost
+ * no request.
  */
 export async function ensureLabels({
   db,
@@ -33,15 +34,10 @@ export async function ensureLabels({
   for (const name of labels) {
     if (known.has(name)) continue;
     try {
-      await octokit.rest.issues.getLabel({ owner, repo, name });
+      await octokit.rest.issues.createLabel({ owner, repo, name, ...(LABEL_LOOK[name] ?? { color: "ededed" }) });
     } catch (error) {
-      if ((error as { status?: number }).status !== 404) throw error;
-      try {
-        await octokit.rest.issues.createLabel({ owner, repo, name, ...(LABEL_LOOK[name] ?? { color: "ededed" }) });
-      } catch (createError) {
-        // Another worker made it in between: fine.
-        if ((createError as { status?: number }).status !== 422) throw createError;
-      }
+      // 422 "already_exists": the label is there (made by a person, or by another worker).
+      if ((error as { status?: number }).status !== 422) throw error;
     }
     await db.query(
       "INSERT INTO repository_labels (installation_id, repository, label) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",

@@ -72,10 +72,17 @@ async function withDigest({
   run: WorkflowRunRef;
 }): Promise<GateResult> {
   try {
+    const budget = ctx.rateLimit();
+    const lowBudget = budget !== undefined && budget.remaining < repoConfig.rate.digest_only_below;
     const digest = await upsertDigest({
       ctx,
       octokit,
       repoConfig,
+      ...(lowBudget
+        ? {
+            perRepoBlockedReason: `GitHub API budget is low (${budget.remaining} of ${budget.limit} requests left until ${budget.resetAt.toISOString()}; rate.digest_only_below is ${repoConfig.rate.digest_only_below})`,
+          }
+        : {}),
       artifact: result.checked.artifact,
       hits: result.checked.hits,
       runRepository: { owner: run.owner, repo: run.repo },

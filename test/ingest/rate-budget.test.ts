@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createAppHarness, OWNER, REPO, type AppHarness } from "../support/app-harness.js";
-import { artifactFixture } from "../support/artifact-fixtures.js";
+import { artifactFixture, hit } from "../support/artifact-fixtures.js";
 
 const REPOSITORY = `${OWNER}/${REPO}`;
 const SHA = "e".repeat(40);
@@ -37,5 +37,21 @@ describe("GitHub API budget", () => {
     expect(harness.sim.requests).toHaveLength(0);
     const { rows: prepared } = await harness.db.query("SELECT 1 FROM pgboss.job WHERE name = 'prepare-check-run' AND state = 'created'");
     expect(prepared).toHaveLength(1);
+  });
+
+  it("below rate.digest_only_below files the digest only, and says why in it", async () => {
+    harness = await createAppHarness();
+    harness.sim.createRepository({ owner: OWNER, name: "web" });
+    harness.sim.setFileContent({ repo: REPOSITORY, path: ".github/audit-digest.yml", content: "issues:\n  mode: per-repo\nrate:\n  digest_only_below: 4999\n" });
+    const document = artifactFixture({
+      org_unregistered_hits: [hit({ repo: "acme/app", path: "a.ts", line_number: 1, pattern: "p" }), hit({ repo: "acme/web", path: "b.ts", line_number: 2, pattern: "p" })],
+    });
+    const run = harness.sim.createWorkflowRun({ repo: REPOSITORY, headSha: SHA, artifacts: [{ name: "consumer-artifact", json: document }] });
+    await harness.runJob("ingest-workflow-run", { owner: OWNER, repo: REPO, runId: run.id, runAttempt: 1, headSha: SHA, fromFork: false });
+
+    const filed = [...harness.sim.issues(REPOSITORY), ...harness.sim.issues("acme/web")];
+    expect(filed.map((issue) => issue.title)).toEqual(["Audit digest: org-audit"]);
+    expect(filed[0]!.body).toContain("GitHub API budget is low");
+    expect(filed[0]!.body).toContain("rate.digest_only_below is 4999");
   });
 });
