@@ -8,7 +8,8 @@ import type { InstallationOctokit, JobContext } from "../jobs/job-context.js";
 import { computeDigestState, type DigestTotals } from "./compute-digest-state.js";
 import { loadDigestRecord, loadFindingStates, saveDigest, type DigestKey, type DigestRecord } from "./digest-store.js";
 import { ensureLabels } from "./ensure-labels.js";
-import { DIGEST_LABEL, findDigestIssue } from "./find-digest-issue.js";
+import { parseDigestMarker } from "./digest-marker.js";
+import { DIGEST_LABEL, findLabelledIssue } from "./find-labelled-issue.js";
 import { getLiveIssue } from "./get-live-issue.js";
 import { issueUrl } from "./issue-url.js";
 import { planIssueLifecycle, type IssueLifecycle } from "./plan-issue-lifecycle.js";
@@ -209,8 +210,13 @@ async function findOrFileDigest({
     const live = await getLiveIssue({ octokit, repository: record.repository, issueNumber: record.issueNumber });
     if (live) return { ...live, repository: record.repository, state: live.state === "closed" ? "closed" : "open", created: false };
   } else {
-    const found = await findDigestIssue({ octokit, owner: homeOwner, repo: homeRepo, auditId: key.auditId });
-    if (found && !found.locked) return { ...found, repository: home, state: found.state === "closed" ? "closed" : "open", created: false };
+    const found = await findLabelledIssue({
+      octokit,
+      owner: homeOwner,
+      repo: homeRepo,
+      matches: (body) => parseDigestMarker(body)?.auditId === key.auditId,
+    });
+    if (found) return { ...found, repository: home, state: found.state === "closed" ? "closed" : "open", created: false };
   }
   if (open === 0) return undefined;
   const labels = [...new Set([DIGEST_LABEL, ...repoConfig.digest.labels])];

@@ -4,8 +4,8 @@ import type { InstallationOctokit } from "../jobs/job-context.js";
 import type { DigestFinding } from "./digest-finding.js";
 import type { DigestKey } from "./digest-store.js";
 import { ensureLabels } from "./ensure-labels.js";
-import { DIGEST_LABEL } from "./find-digest-issue.js";
-import { findRepoIssue } from "./find-repo-issue.js";
+import { parseRepoIssueMarker } from "./digest-marker.js";
+import { DIGEST_LABEL, findLabelledIssue } from "./find-labelled-issue.js";
 import { getLiveIssue } from "./get-live-issue.js";
 import { issueUrl } from "./issue-url.js";
 import { planIssueLifecycle } from "./plan-issue-lifecycle.js";
@@ -145,7 +145,16 @@ async function recoverRecords({
 
 async function findIssue({ work, repo }: { work: RepoIssueWork; repo: string }) {
   const [owner, name] = repo.split("/") as [string, string];
-  const found = await findRepoIssue({ octokit: work.octokit, owner, repo: name, auditId: work.key.auditId });
+  const wanted = `${owner}/${name}`.toLowerCase();
+  const found = await findLabelledIssue({
+    octokit: work.octokit,
+    owner,
+    repo: name,
+    matches: (body) => {
+      const marker = parseRepoIssueMarker(body);
+      return marker?.auditId === work.key.auditId && marker.repo.toLowerCase() === wanted;
+    },
+  });
   return found === undefined ? undefined : { number: found.number, state: found.state === "closed" ? ("closed" as const) : ("open" as const) };
 }
 
