@@ -19,9 +19,10 @@ export function normalizeSnippet(snippet: string): string {
 
 /** The identity of a hit without its occurrence counter. Never includes the line number. */
 function identity(hit: FingerprintInput): string {
+  const snippet = hit.snippet === undefined ? "" : normalizeSnippet(hit.snippet);
   const detail =
-    hit.snippet !== undefined && normalizeSnippet(hit.snippet) !== ""
-      ? ["snippet", normalizeSnippet(hit.snippet)]
+    snippet !== ""
+      ? ["snippet", snippet]
       : hit.rule_id !== undefined
         ? ["rule", hit.rule_id]
         : ["none", ""];
@@ -31,7 +32,11 @@ function identity(hit: FingerprintInput): string {
 
 /** Fingerprint of one hit, given its occurrence counter among identical hits. */
 export function fingerprintHit(hit: FingerprintInput, occurrence = 0): string {
-  return createHash("sha256").update(`${identity(hit)}#${occurrence}`, "utf8").digest("hex");
+  return fingerprintOf(identity(hit), occurrence);
+}
+
+function fingerprintOf(key: string, occurrence: number): string {
+  return createHash("sha256").update(`${key}#${occurrence}`, "utf8").digest("hex");
 }
 
 /**
@@ -45,6 +50,6 @@ export function fingerprintHits<H extends FingerprintInput>(hits: readonly H[]):
     const key = identity(hit);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
-    return { hit, fingerprint: fingerprintHit(hit, occurrence), occurrence };
+    return { hit, fingerprint: fingerprintOf(key, occurrence), occurrence };
   });
 }
