@@ -39,7 +39,7 @@ export function renderCheckOutput(result: GateResult): CheckOutput {
           .slice(0, MAX_REPOSITORY_ROWS)
           .map((r) => `| ${codeSpan(r.repository, true)} | ${[...SEVERITIES].reverse().map((s) => r.bySeverity[s]).join(" | ")} |`),
         ...(summary.byRepository.length > MAX_REPOSITORY_ROWS
-          ? [`| … ${summary.byRepository.length - MAX_REPOSITORY_ROWS} more repositories | | | | |`]
+          ? [`| … ${formatCount(summary.byRepository.length - MAX_REPOSITORY_ROWS)} more repositories | | | | |`]
           : []),
       ];
       const text = warnings.length

@@ -146,6 +146,23 @@ describe("ingest gate", () => {
     expect(gate().output.summary).toContain("artifact.require_signature");
   });
 
+  it("falls back to the organisation's .github repository for its config", async () => {
+    await setup();
+    harness.sim.createRepository({ owner: OWNER, name: ".github" });
+    harness.sim.setFileContent({ repo: `${OWNER}/.github`, path: ".github/audit-digest.yml", content: "artifact:\n  name: org-audit-results\n" });
+    const run = workflowRun([{ name: "org-audit-results", json: signed(artifactFixture()) }]);
+    await ingest(run.id);
+    expect(gate().conclusion).toBe("success");
+
+    harness.sim.setFileContent({ repo: `${OWNER}/.github`, path: ".github/audit-digest.yml", content: "artifact:\n  nmae: typo\n" });
+    const second = harness.sim.createWorkflowRun({ repo: REPOSITORY, headSha: "1".repeat(40), artifacts: [{ name: "consumer-artifact", json: artifactFixture() }] });
+    await harness.runJob("ingest-workflow-run", { owner: OWNER, repo: REPO, runId: second.id, runAttempt: 1, headSha: "1".repeat(40), fromFork: false });
+    const [check] = harness.sim.checkRuns(REPOSITORY, { headSha: "1".repeat(40) });
+    expect(check?.conclusion).toBe("failure");
+    expect(check?.output.summary).toContain("acme/.github:.github/audit-digest.yml");
+    expect(check?.output.summary).toContain("artifact.nmae: unknown option");
+  });
+
   it("reports a run without the artifact and an expired artifact as neutral, without retrying", async () => {
     await setup();
     const none = workflowRun([{ name: "other-artifact", json: {} }]);
