@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { Probot, Server } from "probot";
 import { createApp } from "./app.js";
+import { jobHandlers } from "./job-handlers.js";
 import type { AppConfig } from "./config/app-config.js";
 import type { Database } from "./db/database.js";
 import { openDatabase } from "./db/open-database.js";
@@ -105,6 +106,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       log,
       config,
       metrics,
+      handlers: jobHandlers,
       rateLimits: new RateLimitTracker(metrics.githubRateLimitRemaining),
       authenticate: (installationId) => probot.auth(installationId),
     });

@@ -1,7 +1,7 @@
 import type { FingerprintedHit } from "../artifact/fingerprint-hit.js";
 import type { Hit } from "../artifact/consumer-artifact-schema.js";
 import type { Database } from "../db/database.js";
-import type { InstallationOctokit } from "../jobs/job-context.js";
+import type { InstallationOctokit } from "../github/installation-octokit.js";
 import { buildAnnotations } from "./build-annotations.js";
 import { CHECK_RUN_LIMITS } from "./check-run-limits.js";
 import { checkRunLockKey, findCheckRun, recordCheckRun, type CheckRunTarget } from "./find-check-run.js";

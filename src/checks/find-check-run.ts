@@ -1,5 +1,5 @@
 import type { Queryable } from "../db/database.js";
-import type { InstallationOctokit } from "../jobs/job-context.js";
+import type { InstallationOctokit } from "../github/installation-octokit.js";
 import { INGEST_GATE_CHECK_NAME } from "./ingest-gate-check.js";
 
 export interface CheckRunTarget {

@@ -1,5 +1,5 @@
 import type { ArtifactError } from "../artifact/artifact-error.js";
-import type { CheckedArtifact } from "../ingest/check-artifact.js";
+import type { CheckedArtifact } from "../artifact/check-artifact.js";
 
 /** What one ingest concluded for a commit; the check run shows it. */
 export type GateResult =

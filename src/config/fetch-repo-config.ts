@@ -1,4 +1,4 @@
-import type { InstallationOctokit } from "../jobs/job-context.js";
+import type { InstallationOctokit } from "../github/installation-octokit.js";
 import { parseRepoConfig, RepoConfigError } from "./load-repo-config.js";
 import type { RepoConfig } from "./repo-config-schema.js";
 

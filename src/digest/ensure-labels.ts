@@ -1,5 +1,5 @@
 import type { Database } from "../db/database.js";
-import type { InstallationOctokit } from "../jobs/job-context.js";
+import type { InstallationOctokit } from "../github/installation-octokit.js";
 
 const LABEL_LOOK: Record<string, { color: string; description: string }> = {
   "audit-digest": { color: "5319e7", description: "Findings kept current by audit-digest" },

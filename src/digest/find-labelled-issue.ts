@@ -1,4 +1,4 @@
-import type { InstallationOctokit } from "../jobs/job-context.js";
+import type { InstallationOctokit } from "../github/installation-octokit.js";
 
 /** The label every issue the app files carries; it is how the app finds them again. */
 export const DIGEST_LABEL = "audit-digest";

@@ -1,4 +1,4 @@
-import type { InstallationOctokit } from "../jobs/job-context.js";
+import type { InstallationOctokit } from "../github/installation-octokit.js";
 
 /** An issue as GitHub has it now. */
 export interface LiveIssue {

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Database } from "../db/database.js";
-import type { InstallationOctokit } from "../jobs/job-context.js";
+import type { InstallationOctokit } from "../github/installation-octokit.js";
 import type { DigestFinding } from "./digest-finding.js";
 import type { DigestKey } from "./digest-store.js";
 import { ensureLabels } from "./ensure-labels.js";

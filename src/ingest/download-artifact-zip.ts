@@ -1,4 +1,4 @@
-import type { InstallationOctokit } from "../jobs/job-context.js";
+import type { InstallationOctokit } from "../github/installation-octokit.js";
 
 export type DownloadResult =
   | { ok: true; bytes: Uint8Array }

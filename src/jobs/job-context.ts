@@ -1,12 +1,10 @@
 import type { Logger } from "pino";
-import type { ProbotOctokit } from "probot";
 import type { AppConfig } from "../config/app-config.js";
 import type { Database } from "../db/database.js";
+import type { InstallationOctokit } from "../github/installation-octokit.js";
 import type { RateLimitState } from "../github/rate-limit-tracker.js";
 import type { Metrics } from "../metrics/create-metrics.js";
 import type { JobQueue } from "./job-queue.js";
-
-export type InstallationOctokit = InstanceType<typeof ProbotOctokit>;
 
 /** What a job handler may use. */
 export interface JobContext {

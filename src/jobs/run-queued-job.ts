@@ -5,8 +5,9 @@ import { rateLimitResetOf } from "../github/rate-limit-reset-of.js";
 import type { RateLimitTracker } from "../github/rate-limit-tracker.js";
 import type { Metrics } from "../metrics/create-metrics.js";
 import { DeferJobError } from "./defer-job-error.js";
-import type { InstallationOctokit, JobContext } from "./job-context.js";
-import type { JobHandler } from "./job-handlers.js";
+import type { JobContext } from "./job-context.js";
+import type { InstallationOctokit } from "../github/installation-octokit.js";
+import type { JobHandler } from "./job-handler.js";
 import type { JobName } from "./job-payloads.js";
 import type { JobQueue, QueuedJob } from "./job-queue.js";
 

@@ -1,16 +1,18 @@
-import { jobHandlers, type JobHandler } from "./job-handlers.js";
+import type { JobHandler, JobHandlers } from "./job-handler.js";
 import { jobNames } from "./job-policies.js";
 import { runQueuedJob, type JobRunner } from "./run-queued-job.js";
 import { scheduledTasks } from "./scheduled-tasks.js";
 
-export type StartWorkersOptions = JobRunner;
+export interface StartWorkersOptions extends JobRunner {
+  handlers: JobHandlers;
+}
 
 /** Starts a worker for every job kind and registers the scheduled tasks. */
 export async function startWorkers(options: StartWorkersOptions): Promise<void> {
   const { queue, config } = options;
   const poll = { concurrency: config.worker.concurrency, pollIntervalSeconds: config.worker.pollIntervalSeconds };
   for (const name of jobNames) {
-    await queue.work(name, poll, (job) => runQueuedJob(job, jobHandlers[name] as JobHandler<typeof name>, options));
+    await queue.work(name, poll, (job) => runQueuedJob(job, options.handlers[name] as JobHandler<typeof name>, options));
   }
   if (config.schedulesEnabled) {
     for (const task of scheduledTasks) {

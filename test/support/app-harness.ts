@@ -1,7 +1,8 @@
 import { pino } from "pino";
 import { Probot } from "probot";
 import { createOctokitClass } from "../../src/github/create-octokit-class.js";
-import { jobHandlers, type JobHandler } from "../../src/jobs/job-handlers.js";
+import { jobHandlers } from "../../src/job-handlers.js";
+import type { JobHandler } from "../../src/jobs/job-handler.js";
 import type { JobData, JobName } from "../../src/jobs/job-payloads.js";
 import { JobQueue } from "../../src/jobs/job-queue.js";
 import { createMetrics } from "../../src/metrics/create-metrics.js";

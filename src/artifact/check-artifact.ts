@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
-import type { ArtifactError, ArtifactWarning } from "../artifact/artifact-error.js";
-import type { ArtifactLimits } from "../artifact/artifact-limits.js";
-import type { ConsumerArtifact, Hit } from "../artifact/consumer-artifact-schema.js";
-import { extractArtifactJson } from "../artifact/extract-artifact-json.js";
-import { fingerprintHits, type FingerprintedHit } from "../artifact/fingerprint-hit.js";
-import type { HmacKey } from "../artifact/parse-hmac-keys.js";
-import { parseArtifact } from "../artifact/parse-artifact.js";
-import { describeSignatureVerdict, verifySignature } from "../artifact/verify-signature.js";
+import type { ArtifactError, ArtifactWarning } from "./artifact-error.js";
+import type { ArtifactLimits } from "./artifact-limits.js";
+import type { ConsumerArtifact, Hit } from "./consumer-artifact-schema.js";
+import { extractArtifactJson } from "./extract-artifact-json.js";
+import { fingerprintHits, type FingerprintedHit } from "./fingerprint-hit.js";
+import type { HmacKey } from "./parse-hmac-keys.js";
+import { parseArtifact } from "./parse-artifact.js";
+import { describeSignatureVerdict, verifySignature } from "./verify-signature.js";
 
 export type CheckedArtifact =
   | {

@@ -1,0 +1,13 @@
+import { prepareCheckRun } from "./checks/prepare-check-run.js";
+import { ingestWorkflowRun } from "./ingest/ingest-workflow-run.js";
+import { rerunIngest } from "./ingest/rerun-ingest.js";
+import { syncInstallation } from "./installations/sync-installation.js";
+import type { JobHandlers } from "./jobs/job-handler.js";
+
+/** What each job kind does: the worker-side counterpart of the webhook routes. */
+export const jobHandlers: JobHandlers = {
+  "ingest-workflow-run": ingestWorkflowRun,
+  "rerun-ingest": rerunIngest,
+  "prepare-check-run": prepareCheckRun,
+  "sync-installation": syncInstallation,
+};
