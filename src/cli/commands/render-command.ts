@@ -3,7 +3,7 @@ import { parseArtifact } from "../../artifact/parse-artifact.js";
 import type { CliCommand } from "../cli-command.js";
 import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-code.js";
-import { parseCommandArgs } from "../parse-command-args.js";
+import { parseFileCommand } from "../parse-command-args.js";
 import { readConfigFile } from "../read-config-file.js";
 import { readInput } from "../read-input.js";
 import { renderFirstDigest } from "../../digest/render-first-digest.js";
@@ -21,24 +21,18 @@ Exit codes: 0 rendered, 1 usage, config or I/O error, 2 the artifact is not vali
 `;
 
 async function execute(args: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseCommandArgs(args, {
-    config: { type: "string", short: "c" },
-    host: { type: "string" },
-    help: { type: "boolean", short: "h" },
+  const parsed = parseFileCommand({
+    command: "render",
+    args,
+    options: {
+      config: { type: "string", short: "c" },
+      host: { type: "string" },
+    },
+    usage,
+    io,
   });
-  if (!parsed.ok) {
-    io.stderr.write(`audit-digest render: ${parsed.message}\n\n${usage}`);
-    return ExitCode.usage;
-  }
-  if (parsed.values.help === true) {
-    io.stdout.write(usage);
-    return ExitCode.ok;
-  }
-  const [file, ...extra] = parsed.positionals;
-  if (file === undefined || extra.length > 0) {
-    io.stderr.write(`audit-digest render: expected exactly one file (or -)\n\n${usage}`);
-    return ExitCode.usage;
-  }
+  if (!parsed.ok) return parsed.exitCode;
+  const { file } = parsed;
 
   const config = await readConfigFile(parsed.values.config, io.cwd);
   if (!config.ok) {

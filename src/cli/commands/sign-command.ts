@@ -8,7 +8,7 @@ import type { CliCommand } from "../cli-command.js";
 import type { CliIo } from "../cli-io.js";
 import { describeFsError } from "../describe-fs-error.js";
 import { ExitCode } from "../exit-code.js";
-import { parseCommandArgs } from "../parse-command-args.js";
+import { parseFileCommand } from "../parse-command-args.js";
 import { readInput } from "../read-input.js";
 
 const usage = `usage: audit-digest sign <file|-> --key-id <id> [-o <out>]
@@ -25,23 +25,21 @@ Exit codes: 0 signed, 1 usage, key or I/O error, 2 the artifact is not valid.
 `;
 
 async function execute(args: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseCommandArgs(args, {
-    "key-id": { type: "string" },
-    output: { type: "string", short: "o" },
-    help: { type: "boolean", short: "h" },
+  const parsed = parseFileCommand({
+    command: "sign",
+    args,
+    options: {
+      "key-id": { type: "string" },
+      output: { type: "string", short: "o" },
+    },
+    usage,
+    io,
   });
-  if (!parsed.ok) {
-    io.stderr.write(`audit-digest sign: ${parsed.message}\n\n${usage}`);
-    return ExitCode.usage;
-  }
-  if (parsed.values.help === true) {
-    io.stdout.write(usage);
-    return ExitCode.ok;
-  }
-  const [file, ...extra] = parsed.positionals;
+  if (!parsed.ok) return parsed.exitCode;
+  const { file } = parsed;
   const keyId = parsed.values["key-id"];
-  if (file === undefined || extra.length > 0 || keyId === undefined || keyId === "") {
-    io.stderr.write(`audit-digest sign: expected one file and --key-id <id>\n\n${usage}`);
+  if (keyId === undefined || keyId === "") {
+    io.stderr.write(`audit-digest sign: expected --key-id <id>\n\n${usage}`);
     return ExitCode.usage;
   }
 

@@ -6,7 +6,7 @@ import { describeSignatureVerdict, verifySignature } from "../../artifact/verify
 import type { CliCommand } from "../cli-command.js";
 import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-code.js";
-import { parseCommandArgs } from "../parse-command-args.js";
+import { parseFileCommand } from "../parse-command-args.js";
 import { readInput } from "../read-input.js";
 
 const usage = `usage: audit-digest validate <file|-> [--require-hmac] [--json]
@@ -78,24 +78,18 @@ function emit(io: CliIo, json: boolean, report: ValidateReport): number {
 }
 
 async function execute(args: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseCommandArgs(args, {
-    "require-hmac": { type: "boolean" },
-    json: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
+  const parsed = parseFileCommand({
+    command: "validate",
+    args,
+    options: {
+      "require-hmac": { type: "boolean" },
+      json: { type: "boolean" },
+    },
+    usage,
+    io,
   });
-  if (!parsed.ok) {
-    io.stderr.write(`audit-digest validate: ${parsed.message}\n\n${usage}`);
-    return ExitCode.usage;
-  }
-  if (parsed.values.help === true) {
-    io.stdout.write(usage);
-    return ExitCode.ok;
-  }
-  const [file, ...extra] = parsed.positionals;
-  if (file === undefined || extra.length > 0) {
-    io.stderr.write(`audit-digest validate: expected exactly one file (or -)\n\n${usage}`);
-    return ExitCode.usage;
-  }
+  if (!parsed.ok) return parsed.exitCode;
+  const { file } = parsed;
   const json = parsed.values.json === true;
   const requireHmac = parsed.values["require-hmac"] === true;
   const label = file === "-" ? "(stdin)" : file;
