@@ -1,6 +1,7 @@
 import { fingerprintHits } from "../src/artifact/fingerprint-hit.js";
 import { parseArtifact } from "../src/artifact/parse-artifact.js";
-import { computeDigestState, type DigestHit, type DigestStateInput } from "../src/digest/compute-digest-state.js";
+import { computeDigestState, type DigestStateInput } from "../src/digest/compute-digest-state.js";
+import type { DigestHit } from "../src/digest/digest-finding.js";
 import { renderDigest, type DigestView } from "../src/digest/render-digest.js";
 import { toDigestHits } from "../src/digest/to-digest-hits.js";
 import { artifactFixture } from "../test/support/artifact-fixtures.js";

@@ -1,18 +1,5 @@
-import type { DigestFinding, DigestSeverity } from "./digest-finding.js";
+import type { DigestFinding, DigestHit } from "./digest-finding.js";
 import { compareDigestFindings } from "./digest-finding.js";
-
-/** What a finding is made of, as the artifact reported it (after fingerprinting). */
-export interface DigestHit {
-  fingerprint: string;
-  repo: string;
-  path: string;
-  line: number;
-  pattern: string;
-  severity: DigestSeverity;
-  snippet?: string;
-  ruleId?: string;
-  sha?: string;
-}
 
 /** The stored state of one fingerprint for one audit_id, carried from update to update. */
 export interface DigestStateRow extends DigestHit {

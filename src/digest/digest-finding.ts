@@ -10,8 +10,8 @@ export type DigestSeverity = "low" | "medium" | "high" | "critical";
  */
 export type DigestFindingStatus = "new" | "open" | "resolved" | "suppressed";
 
-/** One finding as the digest shows it. */
-export interface DigestFinding {
+/** What a finding is made of, as the artifact reported it (after fingerprinting). */
+export interface DigestHit {
   /** Stable identity across runs (never derived from the line number). */
   fingerprint: string;
   /** `owner/name` of the repository the finding is in. */
@@ -20,11 +20,15 @@ export interface DigestFinding {
   line: number;
   pattern: string;
   severity: DigestSeverity;
-  /** Raw code snippet; always scrubbed and neutralised before it is shown anywhere. */
+  /** Code snippet, secret-scrubbed when stored; neutralised before it is shown anywhere. */
   snippet?: string;
   ruleId?: string;
   /** Commit the finding was seen at; enables blob links. */
   sha?: string;
+}
+
+/** One finding as the digest shows it. */
+export interface DigestFinding extends DigestHit {
   status: DigestFindingStatus;
   firstSeenAt: string;
   suppressedReason?: string;

@@ -1,5 +1,6 @@
 import type { Database, Queryable } from "../db/database.js";
-import type { DigestHit, DigestStateRow } from "./compute-digest-state.js";
+import type { DigestStateRow } from "./compute-digest-state.js";
+import type { DigestHit } from "./digest-finding.js";
 
 /** Where the digest of an audit_id lives and what was last applied to it. */
 export interface DigestRecord {

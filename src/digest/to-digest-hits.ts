@@ -1,7 +1,7 @@
 import type { ConsumerArtifact, Hit } from "../artifact/consumer-artifact-schema.js";
 import type { FingerprintedHit } from "../artifact/fingerprint-hit.js";
 import { scrubSecrets } from "../artifact/scrub-secrets.js";
-import type { DigestHit } from "./compute-digest-state.js";
+import type { DigestHit } from "./digest-finding.js";
 
 /**
  * The artifact's hits as the digest keeps them. Snippets are secret-scrubbed here, before they

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { DigestHit, DigestStateRow, SuppressionRule } from "../../src/digest/compute-digest-state.js";
+import type { DigestStateRow, SuppressionRule } from "../../src/digest/compute-digest-state.js";
+import type { DigestHit } from "../../src/digest/digest-finding.js";
 import { computeDigestState } from "../../src/digest/compute-digest-state.js";
 import type { DigestSeverity } from "../../src/digest/digest-finding.js";
 
