@@ -109,6 +109,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       handlers: jobHandlers,
       rateLimits: new RateLimitTracker(metrics.githubRateLimitRemaining),
       authenticate: (installationId) => probot.auth(installationId),
+      authenticateApp: () => probot.auth(),
     });
   }
   log.info({ role: config.role, database: config.database.kind, port: server?.port }, "audit-digest started");

@@ -19,8 +19,10 @@ export interface JobRunner {
   config: AppConfig;
   metrics: Metrics;
   rateLimits: RateLimitTracker;
-  /** An Octokit for an installation (Probot's `auth`). */
+  /** An Octokit for an installation (Probot's `auth(installationId)`). */
   authenticate(installationId: number): Promise<InstallationOctokit>;
+  /** An Octokit authenticated as the app itself (Probot's `auth()`). */
+  authenticateApp(): Promise<InstallationOctokit>;
 }
 
 /**

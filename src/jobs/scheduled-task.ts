@@ -1,11 +1,21 @@
 import type { Logger } from "pino";
 import type { AppConfig } from "../config/app-config.js";
 import type { Database } from "../db/database.js";
+import type { InstallationOctokit } from "../github/installation-octokit.js";
 
-/** A cron task: declares its schedule (UTC) and how many rows it handles per statement. */
+/** What a scheduled task may use. */
+export interface ScheduledTaskContext {
+  db: Database;
+  config: AppConfig;
+  log: Logger;
+  /** An Octokit authenticated as the app itself (for `/app/...` endpoints). */
+  githubApp(): Promise<InstallationOctokit>;
+}
+
+/** A cron task: declares its schedule (UTC) and how many items it handles per run or statement. */
 export interface ScheduledTask {
   name: string;
   cron: string;
   batchSize: number;
-  run(this: ScheduledTask, ctx: { db: Database; config: AppConfig; log: Logger }): Promise<void>;
+  run(this: ScheduledTask, ctx: ScheduledTaskContext): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { ScheduledTask } from "./scheduled-task.js";
 import { pruneWebhookDeliveries } from "./tasks/prune-webhook-deliveries.js";
+import { redeliverFailedDeliveries } from "./tasks/redeliver-failed-deliveries.js";
 
 /** Every scheduled task the worker role runs. */
-export const scheduledTasks: ScheduledTask[] = [pruneWebhookDeliveries];
+export const scheduledTasks: ScheduledTask[] = [pruneWebhookDeliveries, redeliverFailedDeliveries];

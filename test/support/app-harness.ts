@@ -76,6 +76,7 @@ export async function createAppHarness({
     metrics,
     rateLimits: new RateLimitTracker(metrics.githubRateLimitRemaining),
     authenticate: (installationId) => probot.auth(installationId),
+    authenticateApp: () => probot.auth(),
   };
   return {
     sim,

@@ -1,6 +1,6 @@
 import type { ScheduledTask } from "../scheduled-task.js";
 
-/** Forgets delivery ids older than the retention; a redelivery that old is no longer expected. */
+/** Forgets delivery ids (and redelivery counts) older than the retention; a redelivery that old is no longer expected. */
 export const pruneWebhookDeliveries: ScheduledTask = {
   name: "prune-webhook-deliveries",
   cron: "17 3 * * *",
@@ -20,6 +20,10 @@ export const pruneWebhookDeliveries: ScheduledTask = {
       removed += rows.length;
       if (rows.length < this.batchSize) break;
     }
-    log.info({ task: this.name, removed }, "old webhook deliveries pruned");
+    const redeliveries = await db.query(
+      "DELETE FROM webhook_redeliveries WHERE last_attempt_at < now() - make_interval(days => $1) RETURNING guid",
+      [config.retention.ledgerDays],
+    );
+    log.info({ task: this.name, removed, redeliveriesRemoved: redeliveries.rows.length }, "old webhook deliveries pruned");
   },
 };
