@@ -5,6 +5,7 @@ import type { Database } from "../../src/db/database.js";
 import { runMigrations } from "../../src/db/run-migrations.js";
 import { enqueueWebhookJob } from "../../src/jobs/enqueue-webhook-job.js";
 import { JobQueue } from "../../src/jobs/job-queue.js";
+import { createMetrics } from "../../src/metrics/create-metrics.js";
 import type { JobData } from "../../src/jobs/job-payloads.js";
 import { createPostgresTestDatabase, createTestDatabase, testDatabaseUrl } from "../support/test-database.js";
 
@@ -98,6 +99,8 @@ describe.each(backends)("job queue on $name", (backend) => {
     await queue.send("sync-installation", syncData("d-2"));
     await until(async () => (await queue.deadLetterCount()) === 1);
     expect(attempts).toBe(2);
+    const metrics = await createMetrics({ queue }).registry.getSingleMetricAsString("audit_digest_dead_letter_jobs");
+    expect(metrics).toContain("audit_digest_dead_letter_jobs 1");
   });
 
   it("lets a running job finish when the queue stops", async () => {
