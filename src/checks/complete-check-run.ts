@@ -9,9 +9,14 @@ import type { GateResult } from "./gate-result.js";
 import { INGEST_GATE_CHECK_NAME, RERUN_INGEST_ACTION } from "./ingest-gate-check.js";
 import { renderCheckOutput } from "./render-check-output.js";
 
+/** Results that say nothing about the artifact itself: they never replace a verdict already given. */
+const NO_VERDICT: ReadonlySet<GateResult["kind"]> = new Set(["missing", "expired", "not_ingested"]);
+
 /**
  * Writes the gate's verdict on the head SHA's check run, updating the one that waits by id.
  * Findings in this repository's files become annotations, 50 per request, capped in total.
+ * A run without the artifact (another workflow of the same commit, say) leaves a verdict that
+ * is already there alone: `undefined` is returned and nothing is written.
  */
 export async function completeCheckRun({
   db,
@@ -25,7 +30,7 @@ export async function completeCheckRun({
   appId: number | undefined;
   target: CheckRunTarget;
   result: GateResult;
-}): Promise<{ checkRunId: number; conclusion: string; annotations: number }> {
+}): Promise<{ checkRunId: number; conclusion: string; annotations: number } | undefined> {
   const output = renderCheckOutput(result);
   const hits: readonly FingerprintedHit<Hit>[] = result.kind === "valid" ? result.checked.hits : [];
   const { annotations, omitted } = buildAnnotations({
@@ -54,6 +59,7 @@ export async function completeCheckRun({
     // A waiting check run is completed by id; a completed one is not reused (GitHub appends
     // annotations), and without one the verdict is created in a single request.
     const waiting = await findCheckRun({ conn, octokit, appId, target });
+    if (waiting?.status === "completed" && NO_VERDICT.has(result.kind)) return undefined;
     const checkRunId =
       waiting && waiting.status !== "completed"
         ? (await octokit.rest.checks.update({ owner, repo, check_run_id: waiting.id, ...verdict })).data.id

@@ -42,7 +42,7 @@ export async function ingestRun({ ctx, run, force }: { ctx: JobContext; run: Wor
     if (result.kind === "valid" && judged.repoConfig) {
       result = await withDigest({ ctx: locked, octokit, result, repoConfig: judged.repoConfig, run });
     }
-    const { checkRunId } = await completeCheckRun({
+    const check = await completeCheckRun({
       db,
       octokit,
       appId: ctx.config.github.appId,
@@ -50,7 +50,7 @@ export async function ingestRun({ ctx, run, force }: { ctx: JobContext; run: Wor
       result,
     });
     await recordIngest(db, ledgerRecord({ key, headSha, result }));
-    ctx.log.info({ ...key, headSha, fromFork, verdict: result.kind, checkRunId }, "run ingested");
+    ctx.log.info({ ...key, headSha, fromFork, verdict: result.kind, checkRunId: check?.checkRunId ?? null }, "run ingested");
     return { skipped: false, result };
   });
 }

@@ -182,6 +182,18 @@ describe("ingest gate", () => {
     expect((await ledger()).map((r) => r.verdict)).toEqual(["missing", "expired"]);
   });
 
+  it("keeps the verdict when another workflow of the same commit finishes without the artifact", async () => {
+    await setup();
+    const audit = workflowRun([{ name: "consumer-artifact", json: signed(artifactFixture()) }]);
+    await ingest(audit.id);
+    const lint = workflowRun([{ name: "lint-report", json: {} }]);
+    await ingest(lint.id);
+    const check = gate();
+    expect(check.conclusion).toBe("success");
+    expect(check.updates).toBe(0);
+    expect((await ledger()).map((r) => r.verdict)).toEqual(["valid", "missing"]);
+  });
+
   it("does nothing for the same run attempt ingested twice (a redelivered workflow_run)", async () => {
     await setup();
     const run = workflowRun([{ name: "consumer-artifact", json: signed(artifactFixture()) }]);
