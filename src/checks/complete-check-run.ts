@@ -16,7 +16,8 @@ const NO_VERDICT: ReadonlySet<GateResult["kind"]> = new Set(["missing", "expired
  * Writes the gate's verdict on the head SHA's check run, updating the one that waits by id.
  * Findings in this repository's files become annotations, 50 per request, capped in total.
  * A run without the artifact (another workflow of the same commit, say) leaves a verdict that
- * is already there alone: `undefined` is returned and nothing is written.
+ * is already there alone, and adds no check run where none waits: `undefined` is returned and
+ * nothing is written.
  */
 export async function completeCheckRun({
   db,
@@ -60,6 +61,9 @@ export async function completeCheckRun({
     // annotations), and without one the verdict is created in a single request.
     const waiting = await findCheckRun({ conn, octokit, appId, target });
     if (waiting?.status === "completed" && NO_VERDICT.has(result.kind)) return undefined;
+    // Every workflow of every repository reports in; one without the artifact gets a check run
+    // only where one waits for it (a pull request's), so commits that never asked stay quiet.
+    if (!waiting && result.kind === "missing") return undefined;
     const checkRunId =
       waiting && waiting.status !== "completed"
         ? (await octokit.rest.checks.update({ owner, repo, check_run_id: waiting.id, ...verdict })).data.id

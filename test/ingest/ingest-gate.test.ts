@@ -163,10 +163,16 @@ describe("ingest gate", () => {
     expect(check?.output.summary).toContain("artifact.nmae: unknown option");
   });
 
-  it("reports a run without the artifact and an expired artifact as neutral, without retrying", async () => {
+  it("reports a run without the artifact on a waiting check and an expired artifact as neutral, without retrying", async () => {
     await setup();
     const none = workflowRun([{ name: "other-artifact", json: {} }]);
     await ingest(none.id);
+    // No pull request asked for the gate on this commit: no check run is added.
+    expect(harness.sim.checkRuns(REPOSITORY, { headSha: SHA })).toEqual([]);
+
+    await harness.runJob("prepare-check-run", { owner: OWNER, repo: REPO, headSha: SHA, pullNumber: 3 });
+    const again = workflowRun([{ name: "other-artifact", json: {} }]);
+    await ingest(again.id);
     expect(gate().conclusion).toBe("neutral");
     expect(gate().output.title).toBe("No audit artifact");
 
@@ -179,7 +185,7 @@ describe("ingest gate", () => {
     const [check] = harness.sim.checkRuns(REPOSITORY, { headSha: "c".repeat(40) });
     expect(check?.conclusion).toBe("neutral");
     expect(check?.output.title).toBe("Audit artifact expired");
-    expect((await ledger()).map((r) => r.verdict)).toEqual(["missing", "expired"]);
+    expect((await ledger()).map((r) => r.verdict)).toEqual(["missing", "missing", "expired"]);
   });
 
   it("keeps the verdict when another workflow of the same commit finishes without the artifact", async () => {
