@@ -10,7 +10,7 @@ import { INGEST_GATE_CHECK_NAME, RERUN_INGEST_ACTION } from "./ingest-gate-check
 import { renderCheckOutput } from "./render-check-output.js";
 
 /** Results that say nothing about the artifact itself: they never replace a verdict already given. */
-const NO_VERDICT: ReadonlySet<GateResult["kind"]> = new Set(["missing", "expired", "not_ingested"]);
+const NO_VERDICT: ReadonlySet<GateResult["kind"]> = new Set(["missing", "expired", "not_ingested", "stale"]);
 
 /**
  * Writes the gate's verdict on the head SHA's check run, updating the one that waits by id.

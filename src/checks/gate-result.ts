@@ -16,4 +16,5 @@ export type GateResult =
   | { kind: "config_invalid"; error: string }
   | { kind: "missing"; artifactName: string; runId: number }
   | { kind: "expired"; artifactName: string; runId: number }
-  | { kind: "not_ingested" };
+  | { kind: "not_ingested" }
+  | { kind: "stale"; hours: number };

@@ -97,6 +97,12 @@ export function renderCheckOutput(result: GateResult): CheckOutput {
         title: "No workflow run ingested yet",
         summary: "No workflow run of this commit has been ingested yet, so there is nothing to re-run. The check completes when a run with the audit artifact finishes.",
       };
+    case "stale":
+      return {
+        conclusion: "neutral",
+        title: "No audit artifact arrived",
+        summary: `No workflow run of this commit delivered the audit artifact within ${result.hours} hours, so there was nothing to check. Use "Re-run ingest" once a run has produced it.`,
+      };
     case "expired":
       return {
         conclusion: "neutral",

@@ -28,4 +28,6 @@ export interface AppConfig {
   worker: { concurrency: number; pollIntervalSeconds: number; shutdownTimeoutSeconds: number };
   schedulesEnabled: boolean;
   retention: { ledgerDays: number };
+  /** Hours a queued gate check waits for an artifact before it completes as neutral. */
+  staleCheckHours: number;
 }

@@ -35,6 +35,12 @@ export const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   JOB_POLL_INTERVAL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(25),
+  STALE_CHECK_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(720)
+    .default(6)
+    .describe("hours a queued gate check waits for an artifact before it completes neutral"),
   LEDGER_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SCHEDULES_ENABLED: booleanish.default(true).describe("turn off cron schedules on this process"),
 });

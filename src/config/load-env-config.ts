@@ -90,6 +90,7 @@ export function loadEnvConfig(env: Record<string, string | undefined>, cwd = pro
     },
     schedulesEnabled: e.SCHEDULES_ENABLED,
     retention: { ledgerDays: e.LEDGER_RETENTION_DAYS },
+    staleCheckHours: e.STALE_CHECK_HOURS,
   };
 }
 

@@ -177,6 +177,7 @@ function ledgerRecord({ key, headSha, result }: { key: IngestKey; headSha: strin
     case "expired":
       return { ...base, verdict: "expired", error: `artifact "${result.artifactName}" expired` };
     case "not_ingested":
+    case "stale":
       return { ...base, verdict: "missing", error: "no workflow run ingested" };
   }
 }

@@ -10,6 +10,8 @@ export interface ScheduledTaskContext {
   log: Logger;
   /** An Octokit authenticated as the app itself (for `/app/...` endpoints). */
   githubApp(): Promise<InstallationOctokit>;
+  /** An Octokit authenticated as one installation. */
+  github(installationId: number): Promise<InstallationOctokit>;
 }
 
 /** A cron task: declares its schedule (UTC) and how many items it handles per run or statement. */

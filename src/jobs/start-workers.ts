@@ -18,7 +18,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<void> 
     for (const task of scheduledTasks) {
       await queue.schedule(task.name, task.cron);
       await queue.workSchedule(task.name, config.worker.pollIntervalSeconds, () =>
-        task.run({ db: options.db, config, log: options.log.child({ task: task.name }), githubApp: options.authenticateApp }),
+        task.run({ db: options.db, config, log: options.log.child({ task: task.name }), githubApp: options.authenticateApp, github: options.authenticate }),
       );
     }
   }

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
-import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
+import { completeStaleChecks } from "../../src/jobs/tasks/complete-stale-checks.js";
 import { pruneWebhookDeliveries } from "../../src/jobs/tasks/prune-webhook-deliveries.js";
 import { redeliverFailedDeliveries } from "../../src/jobs/tasks/redeliver-failed-deliveries.js";
 import { createAppHarness, type AppHarness } from "../support/app-harness.js";
@@ -12,8 +12,6 @@ afterEach(async () => {
   await new Promise((done) => (receiver ? receiver.close(done) : done(undefined)));
   await harness.close();
 });
-
-const log = pino({ level: "silent" });
 
 describe("redeliver-failed-deliveries", () => {
   it("asks GitHub again for failed deliveries it never took in, a bounded number of times", async () => {
@@ -37,7 +35,7 @@ describe("redeliver-failed-deliveries", () => {
     await harness.db.query(
       "INSERT INTO webhook_deliveries (delivery_id, job_name, event, installation_id) VALUES ('g-taken', 'prepare-check-run', 'pull_request', 1)",
     );
-    const ctx = { db: harness.db, config: harness.runner.config, log, githubApp: harness.runner.authenticateApp };
+    const ctx = harness.taskContext;
 
     received.length = 0;
     outageOver = true;
@@ -73,8 +71,45 @@ describe("prune-webhook-deliveries", () => {
     await harness.db.query(
       `INSERT INTO webhook_redeliveries (guid, attempts, last_attempt_at) VALUES ('old', 1, now() - interval '40 days'), ('new', 1, now())`,
     );
-    await pruneWebhookDeliveries.run({ db: harness.db, config: harness.runner.config, log, githubApp: harness.runner.authenticateApp });
+    await pruneWebhookDeliveries.run(harness.taskContext);
     expect((await harness.db.query("SELECT delivery_id FROM webhook_deliveries")).rows).toEqual([{ delivery_id: "new" }]);
     expect((await harness.db.query("SELECT guid FROM webhook_redeliveries")).rows).toEqual([{ guid: "new" }]);
+  });
+});
+
+describe("complete-stale-checks", () => {
+  it("completes gate checks that waited longer than STALE_CHECK_HOURS as neutral, and leaves fresh ones waiting", async () => {
+    harness = await createAppHarness({ env: { STALE_CHECK_HOURS: "6" } });
+    const old = "a1".repeat(20);
+    const fresh = "b2".repeat(20);
+    for (const headSha of [old, fresh]) {
+      await harness.runJob("prepare-check-run", { owner: "acme", repo: "app", headSha, pullNumber: 1 });
+    }
+    // A check recorded for a repository the installation can no longer reach.
+    await harness.db.query(
+      `INSERT INTO check_runs (installation_id, repository, head_sha, check_run_id, status, updated_at)
+       VALUES (1, 'acme/gone', $1, 999999, 'queued', now() - interval '7 hours')`,
+      ["c3".repeat(20)],
+    );
+    await harness.db.query("UPDATE check_runs SET updated_at = now() - interval '7 hours' WHERE head_sha = $1", [old]);
+
+    await completeStaleChecks.run(harness.taskContext);
+
+    const [stale] = harness.sim.checkRuns("acme/app", { headSha: old });
+    expect([stale?.status, stale?.conclusion, stale?.output.title]).toEqual(["completed", "neutral", "No audit artifact arrived"]);
+    expect(harness.sim.checkRuns("acme/app", { headSha: fresh })[0]?.status).toBe("queued");
+    const { rows } = await harness.db.query<{ repository: string; status: string; conclusion: string | null }>(
+      "SELECT repository, status, conclusion FROM check_runs ORDER BY repository, head_sha",
+    );
+    expect(rows).toEqual([
+      { repository: "acme/app", status: "completed", conclusion: "neutral" },
+      { repository: "acme/app", status: "queued", conclusion: null },
+      { repository: "acme/gone", status: "completed", conclusion: "unreachable" },
+    ]);
+
+    // Nothing is left to do the next time.
+    harness.sim.resetLog();
+    await completeStaleChecks.run(harness.taskContext);
+    expect(harness.sim.writes()).toEqual([]);
   });
 });

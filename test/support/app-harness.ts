@@ -8,6 +8,7 @@ import { JobQueue } from "../../src/jobs/job-queue.js";
 import { createMetrics } from "../../src/metrics/create-metrics.js";
 import { RateLimitTracker } from "../../src/github/rate-limit-tracker.js";
 import { runQueuedJob, type JobRunner } from "../../src/jobs/run-queued-job.js";
+import type { ScheduledTaskContext } from "../../src/jobs/scheduled-task.js";
 import type { PgliteDatabase } from "../../src/db/create-pglite-database.js";
 import type { Database } from "../../src/db/database.js";
 import { createGitHubSimulator, type GitHubSimulator } from "./github-simulator/index.js";
@@ -25,6 +26,8 @@ export interface AppHarness {
   queue: JobQueue;
   /** What the worker shares between jobs (its rate-limit tracker included). */
   runner: JobRunner;
+  /** What a scheduled task gets in this worker. */
+  taskContext: ScheduledTaskContext;
   /** Runs a job the way a worker does (deferral on a spent budget included), for the test installation. */
   runJob<N extends JobName>(name: N, data: Omit<JobData<N>, "installationId" | "deliveryId">): Promise<void>;
   close(): Promise<void>;
@@ -83,6 +86,7 @@ export async function createAppHarness({
     db,
     queue,
     runner,
+    taskContext: { db, config, log, githubApp: runner.authenticateApp, github: runner.authenticate },
     async runJob(name, data) {
       const job = { id: "test", name, data: { ...data, installationId: INSTALLATION_ID, deliveryId: null } as JobData<typeof name> };
       await runQueuedJob(job, jobHandlers[name] as JobHandler<typeof name>, runner);
