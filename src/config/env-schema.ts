@@ -22,7 +22,7 @@ export const envSchema = z.object({
   GHE_PROTOCOL: z.enum(["http", "https"]).default("https"),
   GH_ORG: z.string().optional().describe("organisation to register the app on during setup"),
   HOST: z.string().default("0.0.0.0"),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
   DATABASE_URL: z

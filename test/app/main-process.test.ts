@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { freePort } from "../support/free-port.js";
 import { TEST_WEBHOOK_SECRET, testPrivateKey } from "../support/test-config.js";
 import { createTestDatabase } from "../support/test-database.js";
 
@@ -29,15 +29,6 @@ function startMain(env: Record<string, string>) {
   cleanups.push(() => child.kill("SIGKILL"));
   const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
   return { child, exited, output: () => output };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 }
 
 describe("the app process", () => {

@@ -9,6 +9,7 @@ import { enqueueWebhookJob } from "../../src/jobs/enqueue-webhook-job.js";
 import { JobQueue } from "../../src/jobs/job-queue.js";
 import { createMetrics } from "../../src/metrics/create-metrics.js";
 import { startApp, type RunningApp } from "../../src/start-app.js";
+import { freePort } from "../support/free-port.js";
 import { sendSignedWebhook } from "../support/send-signed-webhook.js";
 import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testConfig, testPrivateKey } from "../support/test-config.js";
 import { createTestDatabase } from "../support/test-database.js";
@@ -90,7 +91,7 @@ describe("webhooks over HTTP to the running app", () => {
       await (await createTestDatabase({ dataDir: dir })).close();
       cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     }
-    const app = await startApp({ config: testConfig({ DATA_DIR: dir, ...env }), log });
+    const app = await startApp({ config: testConfig({ DATA_DIR: dir, PORT: String(await freePort()), ...env }), log });
     cleanups.push(() => app.stop());
     return { app, dir, url: `http://127.0.0.1:${app.port}` };
   }

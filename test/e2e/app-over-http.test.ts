@@ -5,6 +5,7 @@ import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { startApp } from "../../src/start-app.js";
 import { HMAC_KEYS } from "../support/app-harness.js";
+import { freePort } from "../support/free-port.js";
 import { artifactFixture, signed } from "../support/artifact-fixtures.js";
 import { createGitHubSimulator } from "../support/github-simulator/index.js";
 import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testConfig } from "../support/test-config.js";
@@ -46,7 +47,7 @@ describe("the running app against the GitHub simulator over HTTP", () => {
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     await (await createTestDatabase({ dataDir })).close();
     const app = await startApp({
-      config: testConfig({ DATA_DIR: dataDir, GHE_HOST: github.host, GHE_PROTOCOL: "http", AUDIT_HMAC_KEYS: HMAC_KEYS }),
+      config: testConfig({ DATA_DIR: dataDir, PORT: String(await freePort()), GHE_HOST: github.host, GHE_PROTOCOL: "http", AUDIT_HMAC_KEYS: HMAC_KEYS }),
       log: pino({ level: "silent" }),
       octokit: { retryAfterBaseValue: 10 },
     });

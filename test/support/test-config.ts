@@ -18,7 +18,6 @@ export function testConfig(env: Record<string, string | undefined> = {}): AppCon
     APP_ID: String(TEST_APP_ID),
     PRIVATE_KEY: testPrivateKey,
     WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-    PORT: "0",
     HOST: "127.0.0.1",
     LOG_LEVEL: "silent",
     LOG_FORMAT: "json",
