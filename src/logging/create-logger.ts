@@ -3,11 +3,13 @@ import { pino, stdSerializers, type Logger } from "pino";
 import { scrubSecrets } from "../artifact/scrub-secrets.js";
 import type { AppConfig } from "../config/app-config.js";
 import { redactedLogPaths } from "./log-redaction.js";
+import { stripErrorBodies, stripRequestFields } from "./strip-request-bodies.js";
 
 /**
- * The process logger: pino with Probot's formatting. Fields that hold credentials or snippets
- * are redacted by name, and token-shaped text in messages and errors is scrubbed, so a secret
- * that slips into a message still never reaches the log.
+ * The process logger: pino with Probot's formatting. Fields that hold credentials, snippets or
+ * request bodies are redacted by name, GitHub request bodies are never written (not even at
+ * `trace`), and token-shaped text in messages and errors is scrubbed, so a secret that slips
+ * into a message still never reaches the log.
  */
 export async function createLogger(
   config: AppConfig["log"],
@@ -22,7 +24,7 @@ export async function createLogger(
       redact: { paths: redactedLogPaths, censor: "[REDACTED]" },
       serializers: {
         err: (error: Error) => {
-          const serialized = stdSerializers.err(error);
+          const serialized = stripErrorBodies(stdSerializers.err(error));
           serialized.message = scrubSecrets(serialized.message);
           if (serialized.stack) serialized.stack = scrubSecrets(serialized.stack);
           return serialized;
@@ -30,7 +32,8 @@ export async function createLogger(
       },
       hooks: {
         logMethod(args, method) {
-          method.apply(this, args.map((arg) => (typeof arg === "string" ? scrubSecrets(arg) : arg)) as Parameters<typeof method>);
+          const kept = stripRequestFields(args).map((arg) => (typeof arg === "string" ? scrubSecrets(arg) : arg));
+          method.apply(this, kept as Parameters<typeof method>);
         },
       },
     },

@@ -1,6 +1,7 @@
 /**
- * Log fields that may hold secrets: credentials, request headers, and artifact snippets (which
- * can contain tokens). pino replaces their values before a line is written.
+ * Log fields that may hold secrets: credentials, request headers, artifact snippets (which can
+ * contain tokens) and request bodies (issue bodies, check run output). pino replaces their
+ * values before a line is written.
  */
 export const redactedLogPaths = [
   "privateKey",
@@ -23,4 +24,10 @@ export const redactedLogPaths = [
   "*.snippet",
   "hmacKeys",
   "*.hmacKeys",
+  "body",
+  "*.body",
+  "request.body",
+  "*.request.body",
+  "response.data",
+  "*.response.data",
 ];
