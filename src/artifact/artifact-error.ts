@@ -15,7 +15,9 @@ export type ArtifactErrorCode =
   | "zip_uncompressed_too_large"
   | "zip_ratio"
   | "zip_missing_artifact"
-  | "zip_duplicate_artifact";
+  | "zip_duplicate_artifact"
+  | "generated_at_future"
+  | "provenance";
 
 /**
  * One problem with an artifact. `path` is a JSON path such as

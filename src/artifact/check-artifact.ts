@@ -6,7 +6,8 @@ import { extractArtifactJson } from "./extract-artifact-json.js";
 import { fingerprintHits, type FingerprintedHit } from "./fingerprint-hit.js";
 import type { HmacKey } from "./parse-hmac-keys.js";
 import { parseArtifact } from "./parse-artifact.js";
-import { describeSignatureVerdict, verifySignature } from "./verify-signature.js";
+import { checkProvenance, type ArtifactOrigin } from "./check-provenance.js";
+import { judgeSignature } from "./signature-policy.js";
 
 export type CheckedArtifact =
   | {
@@ -25,15 +26,19 @@ export interface CheckArtifactInput {
   zip: Uint8Array;
   limits: ArtifactLimits;
   keys: readonly HmacKey[];
-  /** The signature must be present and valid (policy `always`, or `forks` for a fork's run). */
+  /** The signature must be present and valid (see `signatureRequired`). */
   requireSignature: boolean;
+  /** The run the zip was downloaded from: the artifact's `source` must name it. */
+  origin: ArtifactOrigin;
+  now: Date;
 }
 
 /**
- * The gate, without I/O: safe unzip → parse and validate → signature policy → fingerprints.
- * A signature that is present is always checked: a wrong one fails even where none is required.
+ * The gate, without I/O: safe unzip → parse and validate → signature policy → provenance
+ * (bound to its run, not future-dated) → fingerprints. A signature that is present is always
+ * checked: a wrong one fails even where none is required.
  */
-export function checkArtifact({ zip, limits, keys, requireSignature }: CheckArtifactInput): CheckedArtifact {
+export function checkArtifact({ zip, limits, keys, requireSignature, origin, now }: CheckArtifactInput): CheckedArtifact {
   const sha256 = createHash("sha256").update(zip).digest("hex");
   const extracted = extractArtifactJson(zip, { limits });
   if (!extracted.ok) return { verdict: "invalid", errors: [extracted.error], sha256 };
@@ -42,19 +47,17 @@ export function checkArtifact({ zip, limits, keys, requireSignature }: CheckArti
   if (!parsed.ok) return { verdict: "invalid", errors: parsed.errors, sha256 };
 
   const auditId = parsed.artifact.audit_id;
-  const verdict = verifySignature(parsed.document, keys);
-  if (verdict.status === "missing" && requireSignature) {
-    return { verdict: "signature_invalid", error: `${describeSignatureVerdict(verdict)}, and policy requires one`, sha256, auditId };
-  }
-  if (verdict.status !== "missing" && verdict.status !== "valid") {
-    return { verdict: "signature_invalid", error: describeSignatureVerdict(verdict), sha256, auditId };
-  }
+  const signature = judgeSignature({ document: parsed.document, keys, required: requireSignature });
+  if (!signature.ok) return { verdict: "signature_invalid", error: signature.error, sha256, auditId };
+
+  const provenance = checkProvenance({ artifact: parsed.artifact, origin, signatureRequired: requireSignature, now });
+  if (provenance.length > 0) return { verdict: "invalid", errors: provenance, sha256 };
   return {
     verdict: "valid",
     artifact: parsed.artifact,
     hits: fingerprintHits(parsed.artifact.org_unregistered_hits),
     warnings: parsed.warnings,
-    signature: verdict.status === "valid" ? describeSignatureVerdict(verdict) : "unsigned (not required for this run)",
+    signature: signature.description,
     sha256,
   };
 }

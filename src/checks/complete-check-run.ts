@@ -4,7 +4,7 @@ import type { Database } from "../db/database.js";
 import type { InstallationOctokit } from "../github/installation-octokit.js";
 import { buildAnnotations } from "./build-annotations.js";
 import { CHECK_RUN_LIMITS } from "./check-run-limits.js";
-import { checkRunLockKey, findCheckRun, recordCheckRun, type CheckRunTarget } from "./find-check-run.js";
+import { checkRunLockKey, findCheckRun, recordAnnotationBatches, recordCheckRun, type CheckRunTarget } from "./find-check-run.js";
 import type { GateResult } from "./gate-result.js";
 import { INGEST_GATE_CHECK_NAME, RERUN_INGEST_ACTION } from "./ingest-gate-check.js";
 import { renderCheckOutput } from "./render-check-output.js";
@@ -25,12 +25,19 @@ export async function completeCheckRun({
   appId,
   target,
   result,
+  completedBy,
 }: {
   db: Database;
   octokit: InstallationOctokit;
   appId: number | undefined;
   target: CheckRunTarget;
   result: GateResult;
+  /**
+   * Names the ingest giving this verdict (a run attempt, or one re-run request). When the check
+   * run was already completed under the same name, this is a retry of that ingest: it finishes
+   * what is left (annotation batches) on that check run and creates none.
+   */
+  completedBy: string;
 }): Promise<{ checkRunId: number; conclusion: string; annotations: number } | undefined> {
   const output = renderCheckOutput(result);
   const hits: readonly FingerprintedHit<Hit>[] = result.kind === "valid" ? result.checked.hits : [];
@@ -60,6 +67,14 @@ export async function completeCheckRun({
     // A waiting check run is completed by id; a completed one is not reused (GitHub appends
     // annotations), and without one the verdict is created in a single request.
     const waiting = await findCheckRun({ conn, octokit, appId, target });
+    if (waiting?.status === "completed" && waiting.completedBy === completedBy) {
+      for (const [index, batch] of batches.entries()) {
+        if (index < (waiting.annotationBatchesSent ?? 0)) continue;
+        await octokit.rest.checks.update({ owner, repo, check_run_id: waiting.id, output: { ...base, annotations: batch } });
+        await recordAnnotationBatches({ conn, target, sent: index + 1 });
+      }
+      return { checkRunId: waiting.id, conclusion: output.conclusion, annotations: annotations.length };
+    }
     if (waiting?.status === "completed" && NO_VERDICT.has(result.kind)) return undefined;
     // Every workflow of every repository reports in; one without the artifact gets a check run
     // only where one waits for it (a pull request's), so commits that never asked stay quiet.
@@ -68,10 +83,13 @@ export async function completeCheckRun({
       waiting && waiting.status !== "completed"
         ? (await octokit.rest.checks.update({ owner, repo, check_run_id: waiting.id, ...verdict })).data.id
         : (await octokit.rest.checks.create({ owner, repo, name: INGEST_GATE_CHECK_NAME, head_sha: headSha, ...verdict })).data.id;
-    for (const batch of batches.slice(1)) {
+    // Recorded before the other batches go out, so a retry finishes this check run.
+    await recordCheckRun({ conn, target, run: { id: checkRunId, status: "completed" }, conclusion: output.conclusion, completedBy, annotationBatchesSent: 1 });
+    for (const [index, batch] of batches.entries()) {
+      if (index === 0) continue;
       await octokit.rest.checks.update({ owner, repo, check_run_id: checkRunId, output: { ...base, annotations: batch } });
+      await recordAnnotationBatches({ conn, target, sent: index + 1 });
     }
-    await recordCheckRun({ conn, target, run: { id: checkRunId, status: "completed" }, conclusion: output.conclusion });
     return { checkRunId, conclusion: output.conclusion, annotations: annotations.length };
   });
 }

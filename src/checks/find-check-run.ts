@@ -12,6 +12,10 @@ export interface CheckRunTarget {
 export interface KnownCheckRun {
   id: number;
   status: string;
+  /** The ingest that completed it (see `completeCheckRun`), when this app recorded one. */
+  completedBy?: string | null;
+  /** Annotation batches of that completion already sent. */
+  annotationBatchesSent?: number;
 }
 
 /**
@@ -31,12 +35,15 @@ export async function findCheckRun({
   target: CheckRunTarget;
 }): Promise<KnownCheckRun | undefined> {
   const { installationId, owner, repo, headSha } = target;
-  const recorded = await conn.query<{ check_run_id: string; status: string }>(
-    "SELECT check_run_id::text, status FROM check_runs WHERE installation_id = $1 AND repository = $2 AND head_sha = $3",
+  const recorded = await conn.query<{ check_run_id: string; status: string; completed_by: string | null; annotation_batches_sent: number }>(
+    `SELECT check_run_id::text, status, completed_by, annotation_batches_sent
+     FROM check_runs WHERE installation_id = $1 AND repository = $2 AND head_sha = $3`,
     [installationId, `${owner}/${repo}`, headSha],
   );
   const row = recorded.rows[0];
-  if (row) return { id: Number(row.check_run_id), status: row.status };
+  if (row) {
+    return { id: Number(row.check_run_id), status: row.status, completedBy: row.completed_by, annotationBatchesSent: row.annotation_batches_sent };
+  }
   const found = await octokit.rest.checks.listForRef({
     owner,
     repo,
@@ -58,19 +65,32 @@ export async function recordCheckRun({
   target,
   run,
   conclusion = null,
+  completedBy = null,
+  annotationBatchesSent = 0,
 }: {
   conn: Queryable;
   target: CheckRunTarget;
   run: KnownCheckRun;
   conclusion?: string | null;
+  completedBy?: string | null;
+  annotationBatchesSent?: number;
 }): Promise<void> {
   await conn.query(
-    `INSERT INTO check_runs (installation_id, repository, head_sha, check_run_id, status, conclusion)
-     VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO check_runs (installation_id, repository, head_sha, check_run_id, status, conclusion, completed_by, annotation_batches_sent)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (installation_id, repository, head_sha)
-     DO UPDATE SET check_run_id = EXCLUDED.check_run_id, status = EXCLUDED.status,
-                   conclusion = EXCLUDED.conclusion, updated_at = now()`,
-    [target.installationId, `${target.owner}/${target.repo}`, target.headSha, run.id, run.status, conclusion],
+     DO UPDATE SET check_run_id = EXCLUDED.check_run_id, status = EXCLUDED.status, conclusion = EXCLUDED.conclusion,
+                   completed_by = EXCLUDED.completed_by, annotation_batches_sent = EXCLUDED.annotation_batches_sent,
+                   updated_at = now()`,
+    [target.installationId, `${target.owner}/${target.repo}`, target.headSha, run.id, run.status, conclusion, completedBy, annotationBatchesSent],
+  );
+}
+
+/** How many annotation batches of the recorded completion have been sent. */
+export async function recordAnnotationBatches({ conn, target, sent }: { conn: Queryable; target: CheckRunTarget; sent: number }): Promise<void> {
+  await conn.query(
+    "UPDATE check_runs SET annotation_batches_sent = $4, updated_at = now() WHERE installation_id = $1 AND repository = $2 AND head_sha = $3",
+    [target.installationId, `${target.owner}/${target.repo}`, target.headSha, sent],
   );
 }
 

@@ -14,6 +14,8 @@ export type GateResult =
   | { kind: "invalid"; errors: ArtifactError[] }
   | { kind: "signature_invalid"; error: string }
   | { kind: "config_invalid"; error: string }
+  /** The trust rule refused the run: it may not write where its configuration points. */
+  | { kind: "refused"; reason: string; allow: string }
   | { kind: "missing"; artifactName: string; runId: number }
   | { kind: "expired"; artifactName: string; runId: number }
   | { kind: "not_ingested" }

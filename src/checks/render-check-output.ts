@@ -15,6 +15,10 @@ export interface CheckOutput {
 
 const MAX_REPOSITORY_ROWS = 300;
 
+/** The trust rule as the check run states it (README: "Who may write what"). */
+export const DIGEST_WRITE_RULE =
+  "a digest lives in its home repository (digest.repository, default the run's own), and only runs of the home itself or of a repository the home's configuration lists in digest.producers may create, change, close or reopen it; per-repository issues are opened only in those repositories";
+
 /** The check run's conclusion and output for a gate result, within GitHub's size limits. */
 export function renderCheckOutput(result: GateResult): CheckOutput {
   const budget = CHECK_RUN_LIMITS.textBudget;
@@ -84,6 +88,21 @@ export function renderCheckOutput(result: GateResult): CheckOutput {
         conclusion: "failure",
         title: "audit-digest configuration is invalid",
         summary: truncateMarkdown(`The configuration could not be used, so nothing was ingested.\n\n${fencedCodeBlock(result.error)}`, budget),
+      };
+    case "refused":
+      return {
+        conclusion: "failure",
+        title: "Ingest refused: this run may not write that digest",
+        summary: truncateMarkdown(
+          [
+            `Nothing was changed: ${result.reason}.`,
+            "",
+            `**Rule:** ${DIGEST_WRITE_RULE}`,
+            "",
+            `**To allow it:** ${result.allow}.`,
+          ].join("\n"),
+          budget,
+        ),
       };
     case "missing":
       return {

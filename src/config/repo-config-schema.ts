@@ -40,6 +40,14 @@ const repositoryName = z
     message: 'expected a repository as "owner/name"',
   });
 
+/** `owner/name` in which `*` stands for any run of characters other than `/`. */
+const repositoryPattern = z
+  .string()
+  .max(140)
+  .regex(/^[A-Za-z0-9*][A-Za-z0-9*-]{0,38}\/[A-Za-z0-9._*-]{1,100}$/, {
+    message: 'expected a repository pattern as "owner/name", where * matches any characters but "/"',
+  });
+
 export const suppressionSchema = z
   .strictObject({
     fingerprint: z
@@ -73,8 +81,10 @@ export const repoConfigSchema = z
           .describe("Name of the workflow run artifact that holds consumer_artifact.json."),
         require_signature: z
           .enum(["always", "forks", "never"])
-          .default("forks")
-          .describe("When the artifact must carry a valid signature: always, for runs from forks (default), or never."),
+          .optional()
+          .describe(
+            "When the artifact must carry a valid signature: always, for runs from forks (a run whose head repository is unknown counts as a fork), or never. Default: always when the app has signing keys (AUDIT_HMAC_KEYS), else forks. When a producer writes another repository's digest, the stricter of the two repositories' policies applies.",
+          ),
       })
       .prefault({})
       .describe("Which artifact to take in and how much to trust it."),
@@ -86,7 +96,16 @@ export const repoConfigSchema = z
       .strictObject({
         repository: repositoryName
           .optional()
-          .describe('Repository the digest issue is filed in, as "owner/name"; default the repository of the run.'),
+          .describe(
+            'Repository the digest issue is filed in (its home), as "owner/name" in the same account; default the repository of the run. The home must accept this repository in its own digest.producers.',
+          ),
+        producers: z
+          .array(repositoryPattern)
+          .max(100)
+          .default([])
+          .describe(
+            'Repositories, besides this one, whose runs may create, change, close or reopen the digests kept here, and where per-repository issues of those digests may be opened: "owner/name" patterns in which * matches any run of characters other than "/" (e.g. "acme/*"). Read from the home repository\'s config (or the organisation\'s .github config).',
+          ),
         labels: z
           .array(z.string().min(1).max(50))
           .max(20)

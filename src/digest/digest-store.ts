@@ -1,6 +1,7 @@
 import type { Database, Queryable } from "../db/database.js";
 import type { DigestStateRow } from "./compute-digest-state.js";
 import type { DigestHit } from "./digest-finding.js";
+import type { OwedComment } from "./post-owed-comment.js";
 
 /** Where the digest of an audit_id lives and what was last applied to it. */
 export interface DigestRecord {
@@ -9,11 +10,25 @@ export interface DigestRecord {
   lastGeneratedAt: string;
   lastContentSha256: string;
   state: "open" | "closed";
+  /** A comment this update owes people, posted after the save and cleared once it is. */
+  pendingComment: OwedComment | null;
 }
 
+/** A digest belongs to its installation, its home repository and its audit_id. */
 export interface DigestKey {
   installationId: number;
+  /** Lower-cased `owner/name` of the home repository. */
+  home: string;
   auditId: string;
+}
+
+export function digestKey({ installationId, home, auditId }: DigestKey): DigestKey {
+  return { installationId, home: home.toLowerCase(), auditId };
+}
+
+/** The lock every change to one digest takes (across processes). */
+export function digestLockKey(key: DigestKey): string {
+  return `digest:${key.installationId}:${key.home}:${key.auditId}`;
 }
 
 export async function loadDigestRecord(conn: Queryable, key: DigestKey): Promise<DigestRecord | undefined> {
@@ -23,10 +38,11 @@ export async function loadDigestRecord(conn: Queryable, key: DigestKey): Promise
     last_generated_at: Date | string;
     last_content_sha256: string;
     state: "open" | "closed";
+    pending_comment: OwedComment | null;
   }>(
-    `SELECT repository, issue_number, last_generated_at, last_content_sha256, state
-     FROM digests WHERE installation_id = $1 AND audit_id = $2`,
-    [key.installationId, key.auditId],
+    `SELECT repository, issue_number, last_generated_at, last_content_sha256, state, pending_comment
+     FROM digests WHERE installation_id = $1 AND home = $2 AND audit_id = $3`,
+    [key.installationId, key.home, key.auditId],
   );
   const row = rows[0];
   return row
@@ -36,6 +52,7 @@ export async function loadDigestRecord(conn: Queryable, key: DigestKey): Promise
         lastGeneratedAt: new Date(row.last_generated_at).toISOString(),
         lastContentSha256: row.last_content_sha256,
         state: row.state,
+        pendingComment: row.pending_comment,
       }
     : undefined;
 }
@@ -50,8 +67,8 @@ export async function loadFindingStates(conn: Queryable, key: DigestKey): Promis
     hit: DigestHit;
   }>(
     `SELECT status, first_seen_at, last_seen_at, resolved_at, suppressed_reason, hit
-     FROM digest_findings WHERE installation_id = $1 AND audit_id = $2`,
-    [key.installationId, key.auditId],
+     FROM digest_findings WHERE installation_id = $1 AND home = $2 AND audit_id = $3`,
+    [key.installationId, key.home, key.auditId],
   );
   return rows.map((row) => ({
     ...row.hit,
@@ -82,27 +99,46 @@ export async function saveDigest({
 }): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query(
-      `INSERT INTO digests (installation_id, audit_id, repository, issue_number, last_generated_at, last_content_sha256, state)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (installation_id, audit_id) DO UPDATE SET
+      `INSERT INTO digests (installation_id, home, audit_id, repository, issue_number, last_generated_at, last_content_sha256, state, pending_comment)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
+       ON CONFLICT (installation_id, home, audit_id) DO UPDATE SET
          repository = EXCLUDED.repository, issue_number = EXCLUDED.issue_number,
          last_generated_at = EXCLUDED.last_generated_at, last_content_sha256 = EXCLUDED.last_content_sha256,
-         state = EXCLUDED.state, updated_at = now()`,
-      [key.installationId, key.auditId, record.repository, record.issueNumber, record.lastGeneratedAt, record.lastContentSha256, record.state],
+         state = EXCLUDED.state, pending_comment = EXCLUDED.pending_comment, updated_at = now()`,
+      [
+        key.installationId,
+        key.home,
+        key.auditId,
+        record.repository,
+        record.issueNumber,
+        record.lastGeneratedAt,
+        record.lastContentSha256,
+        record.state,
+        record.pendingComment === null ? null : JSON.stringify(record.pendingComment),
+      ],
     );
-    await tx.query("DELETE FROM digest_findings WHERE installation_id = $1 AND audit_id = $2", [key.installationId, key.auditId]);
+    await tx.query("DELETE FROM digest_findings WHERE installation_id = $1 AND home = $2 AND audit_id = $3", [key.installationId, key.home, key.auditId]);
     for (let i = 0; i < findings.length; i += FINDING_BATCH) {
       const batch = findings.slice(i, i + FINDING_BATCH);
       await tx.query(
         `INSERT INTO digest_findings
-           (installation_id, audit_id, fingerprint, status, first_seen_at, last_seen_at, resolved_at, suppressed_reason, hit)
-         SELECT $1, $2, f->>'fingerprint', f->>'status', (f->>'firstSeenAt')::timestamptz, (f->>'lastSeenAt')::timestamptz,
+           (installation_id, home, audit_id, fingerprint, status, first_seen_at, last_seen_at, resolved_at, suppressed_reason, hit)
+         SELECT $1, $2, $3, f->>'fingerprint', f->>'status', (f->>'firstSeenAt')::timestamptz, (f->>'lastSeenAt')::timestamptz,
                 (f->>'resolvedAt')::timestamptz, f->>'suppressedReason', f->'hit'
-         FROM jsonb_array_elements($3::jsonb) AS f`,
-        [key.installationId, key.auditId, JSON.stringify(batch.map(toStoredFinding))],
+         FROM jsonb_array_elements($4::jsonb) AS f`,
+        [key.installationId, key.home, key.auditId, JSON.stringify(batch.map(toStoredFinding))],
       );
     }
   });
+}
+
+/** The owed comment was posted: nothing is owed any more. */
+export async function clearPendingComment(conn: Queryable, key: DigestKey): Promise<void> {
+  await conn.query("UPDATE digests SET pending_comment = NULL WHERE installation_id = $1 AND home = $2 AND audit_id = $3", [
+    key.installationId,
+    key.home,
+    key.auditId,
+  ]);
 }
 
 function toStoredFinding(row: DigestStateRow) {

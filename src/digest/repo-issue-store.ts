@@ -1,5 +1,6 @@
 import type { Queryable } from "../db/database.js";
 import type { DigestKey } from "./digest-store.js";
+import type { OwedComment } from "./post-owed-comment.js";
 
 /** The per-repository issue of an audit_id in one repository, and what was last applied to it. */
 export interface RepoIssueRecord {
@@ -9,6 +10,8 @@ export interface RepoIssueRecord {
   /** Identity of the content last applied (see `planRepoIssues`): equal means nothing to do. */
   contentSha256: string;
   state: "open" | "closed";
+  /** A comment this update owes the issue, posted after the save and cleared once it is. */
+  pendingComment?: OwedComment | null;
 }
 
 /** Records are keyed by the lower-cased `owner/name`: GitHub names are case-insensitive. */
@@ -23,26 +26,35 @@ export async function loadRepoIssueRecords(conn: Queryable, key: DigestKey): Pro
     issue_number: number;
     content_sha256: string;
     state: "open" | "closed";
+    pending_comment: OwedComment | null;
   }>(
-    `SELECT repo_key, repository, issue_number, content_sha256, state
-     FROM repo_issues WHERE installation_id = $1 AND audit_id = $2`,
-    [key.installationId, key.auditId],
+    `SELECT repo_key, repository, issue_number, content_sha256, state, pending_comment
+     FROM repo_issues WHERE installation_id = $1 AND home = $2 AND audit_id = $3`,
+    [key.installationId, key.home, key.auditId],
   );
   return new Map(
     rows.map((row) => [
       row.repo_key,
-      { repository: row.repository, issueNumber: row.issue_number, contentSha256: row.content_sha256, state: row.state },
+      {
+        repository: row.repository,
+        issueNumber: row.issue_number,
+        contentSha256: row.content_sha256,
+        state: row.state,
+        pendingComment: row.pending_comment,
+      },
     ]),
   );
 }
 
 export async function saveRepoIssueRecord(conn: Queryable, key: DigestKey, record: RepoIssueRecord): Promise<void> {
   await conn.query(
-    `INSERT INTO repo_issues (installation_id, audit_id, repo_key, repository, issue_number, content_sha256, state)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (installation_id, audit_id, repo_key) DO UPDATE SET
+    `INSERT INTO repo_issues (installation_id, home, audit_id, repo_key, repository, issue_number, content_sha256, state, pending_comment)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
+     ON CONFLICT (installation_id, home, audit_id, repo_key) DO UPDATE SET
        repository = EXCLUDED.repository, issue_number = EXCLUDED.issue_number,
-       content_sha256 = EXCLUDED.content_sha256, state = EXCLUDED.state, updated_at = now()`,
-    [key.installationId, key.auditId, repoKey(record.repository), record.repository, record.issueNumber, record.contentSha256, record.state],
+       content_sha256 = EXCLUDED.content_sha256, state = EXCLUDED.state,
+       pending_comment = EXCLUDED.pending_comment, updated_at = now()`,
+    [key.installationId, key.home, key.auditId, repoKey(record.repository), record.repository, record.issueNumber, record.contentSha256, record.state,
+      record.pendingComment ? JSON.stringify(record.pendingComment) : null],
   );
 }

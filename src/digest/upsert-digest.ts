@@ -6,8 +6,19 @@ import type { RepoConfig } from "../config/repo-config-schema.js";
 import type { Database } from "../db/database.js";
 import type { JobContext } from "../jobs/job-context.js";
 import type { InstallationOctokit } from "../github/installation-octokit.js";
+import { describePermanentFailure } from "../github/describe-permanent-failure.js";
 import { computeDigestState, type DigestTotals } from "./compute-digest-state.js";
-import { loadDigestRecord, loadFindingStates, saveDigest, type DigestKey, type DigestRecord } from "./digest-store.js";
+import {
+  clearPendingComment,
+  digestKey,
+  digestLockKey,
+  loadDigestRecord,
+  loadFindingStates,
+  saveDigest,
+  type DigestKey,
+  type DigestRecord,
+} from "./digest-store.js";
+import { owedComment, postOwedComment, type OwedComment } from "./post-owed-comment.js";
 import { ensureLabels } from "./ensure-labels.js";
 import { parseDigestMarker } from "./digest-marker.js";
 import { DIGEST_LABEL, findLabelledIssue } from "./find-labelled-issue.js";
@@ -36,8 +47,16 @@ export interface UpsertDigestInput {
   repoConfig: RepoConfig;
   artifact: ConsumerArtifact;
   hits: readonly FingerprintedHit<Hit>[];
-  /** The repository whose run produced the artifact: the digest's home unless config names one. */
-  runRepository: { owner: string; repo: string };
+  /**
+   * `owner/name` of the digest's home, where the issue is filed; `repoConfig` is the home's
+   * configuration. The caller has checked that the run may write here (`mayWriteDigest`).
+   */
+  home: string;
+  /**
+   * Where per-repository issues may be opened (the home and its `digest.producers`); findings
+   * in other repositories stay in the digest only, with a note.
+   */
+  mayOpenRepoIssue?: (repository: string) => boolean;
   /** Operational notes for the top of the body (storm breaker, rate budget). */
   notices?: string[];
   /** Where the full list of findings is when the body cannot hold it. */
@@ -61,27 +80,41 @@ interface DigestIssue {
 }
 
 /**
- * Keeps the one digest issue of an artifact's audit_id current, and in issues.mode `per-repo`
- * one issue per repository with findings. Under a lock per audit_id (so concurrent ingests make
- * one issue each), every query on the lock's connection:
- * 1. an artifact older than the one applied, or the same one again, changes nothing;
+ * Keeps the one digest issue of an artifact's audit_id in its home current, and in issues.mode
+ * `per-repo` one issue per allowed repository with findings. Under a lock per (installation,
+ * home, audit_id) (so concurrent ingests make one issue each), every query on the lock's
+ * connection:
+ * 1. a comment an earlier update saved but could not post is posted (once); an artifact older
+ *    than the one applied, or the same one again, changes nothing;
  * 2. the finding states are diffed (new / open / resolved / suppressed);
  * 3. the digest issue is found: the recorded one, else by label and marker; locked or deleted
  *    ones are replaced; a new one is filed now, so per-repository issues can link back to it;
  * 4. per-repository issues are kept current (per-repo mode) before the digest body is rendered,
  *    so that it links them; the storm breaker and the rate budget leave the digest only;
  * 5. the digest is rendered and patched once when its body, title or state must change;
- * 6. the state is saved; one comment is posted when people must hear (new findings, all resolved).
+ * 6. the state is saved, with the one comment people must hear (new findings, all resolved),
+ *    which is posted next and cleared once it is, so a failed post is retried, never lost.
  */
 export async function upsertDigest(input: UpsertDigestInput): Promise<UpsertDigestOutcome> {
   const { ctx, octokit, repoConfig, artifact, hits } = input;
-  const key: DigestKey = { installationId: ctx.installationId, auditId: artifact.audit_id };
+  const home = input.home;
+  const key: DigestKey = digestKey({ installationId: ctx.installationId, home, auditId: artifact.audit_id });
   const contentSha256 = createHash("sha256").update(canonicalJson(withoutSignature(artifact))).digest("hex");
-  const home = repoConfig.digest.repository ?? `${input.runRepository.owner}/${input.runRepository.repo}`;
 
-  return ctx.db.withLock(`digest:${key.installationId}:${key.auditId}`, async (conn) => {
-    // 1. Older or identical artifacts change nothing.
+  return ctx.db.withLock(digestLockKey(key), async (conn) => {
+    // 1. A comment an earlier update owes is posted first; older or identical artifacts change nothing.
     const record = await loadDigestRecord(conn, key);
+    if (record?.pendingComment) {
+      await postPendingComment({ conn, octokit, key, repository: record.repository, issueNumber: record.issueNumber, comment: record.pendingComment }).catch(
+        async (error: unknown) => {
+          // A comment GitHub will never take (issue locked or gone, permission withdrawn) is dropped, not retried forever.
+          const problem = describePermanentFailure(error);
+          if (problem === undefined) throw error;
+          ctx.log.warn({ auditId: key.auditId, repository: record.repository, issueNumber: record.issueNumber, problem }, "owed digest comment dropped");
+          await clearPendingComment(conn, key);
+        },
+      );
+    }
     if (record && Date.parse(artifact.generated_at) < Date.parse(record.lastGeneratedAt)) {
       ctx.log.info({ auditId: key.auditId, generatedAt: artifact.generated_at, applied: record.lastGeneratedAt }, "older artifact does not overwrite the digest");
       return { action: "skipped", reason: "older-artifact" };
@@ -128,6 +161,7 @@ export async function upsertDigest(input: UpsertDigestInput): Promise<UpsertDige
             generatedAt: artifact.generated_at,
             digestUrl: url,
             maxNew: repoConfig.issues.max_new_per_run,
+            ...(input.mayOpenRepoIssue ? { mayOpenIssue: input.mayOpenRepoIssue } : {}),
             ...(input.perRepoBlockedReason === undefined ? {} : { blockedReason: input.perRepoBlockedReason }),
             ...(input.fullListHint ? { fullListHint: input.fullListHint } : {}),
           })
@@ -148,27 +182,33 @@ export async function upsertDigest(input: UpsertDigestInput): Promise<UpsertDige
       newCount: state.totals.new,
     });
 
-    // 6. Save, then tell people what they must hear.
+    // 6. Save (with the comment people must hear, if any), then post that comment.
+    const pendingComment = applied.comment
+      ? owedComment({
+          kind: applied.comment,
+          contentSha256,
+          body:
+            applied.comment === "all-resolved"
+              ? renderAllResolvedComment({ resolved: state.totals.resolved })
+              : renderNewFindingsComment({
+                  count: state.totals.new,
+                  top: state.findings.filter((f) => f.status === "new"),
+                  reopened: applied.action === "reopened",
+                  host: ctx.config.github.webHost,
+                }),
+        })
+      : null;
     const saved: DigestRecord = {
       repository: digest.repository,
       issueNumber: digest.number,
       lastGeneratedAt: artifact.generated_at,
       lastContentSha256: contentSha256,
       state: applied.state,
+      pendingComment,
     };
     await saveDigest({ db: conn, key, record: saved, findings: state.rows });
-    if (applied.comment) {
-      const body =
-        applied.comment === "all-resolved"
-          ? renderAllResolvedComment({ resolved: state.totals.resolved })
-          : renderNewFindingsComment({
-              count: state.totals.new,
-              top: state.findings.filter((f) => f.status === "new"),
-              reopened: applied.action === "reopened",
-              host: ctx.config.github.webHost,
-            });
-      const [owner, repo] = digest.repository.split("/") as [string, string];
-      await octokit.rest.issues.createComment({ owner, repo, issue_number: digest.number, body });
+    if (pendingComment) {
+      await postPendingComment({ conn, octokit, key, repository: digest.repository, issueNumber: digest.number, comment: pendingComment, fresh: true });
     }
     const { action, comment } = applied;
     ctx.log.info(
@@ -265,6 +305,28 @@ async function applyDigest({
           ? "updated"
           : "unchanged";
   return { action, state: lifecycle.state, comment: lifecycle.comment };
+}
+
+/** Posts the comment an update owes (see `postOwedComment`), then clears the debt. */
+async function postPendingComment({
+  conn,
+  octokit,
+  key,
+  repository,
+  issueNumber,
+  comment,
+  fresh = false,
+}: {
+  conn: Database;
+  octokit: InstallationOctokit;
+  key: DigestKey;
+  repository: string;
+  issueNumber: number;
+  comment: OwedComment;
+  fresh?: boolean;
+}): Promise<void> {
+  await postOwedComment({ octokit, repository, issueNumber, comment, fresh });
+  await clearPendingComment(conn, key);
 }
 
 function withoutSignature(artifact: ConsumerArtifact): Record<string, unknown> {

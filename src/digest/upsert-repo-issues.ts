@@ -10,6 +10,7 @@ import { getLiveIssue } from "./get-live-issue.js";
 import { issueUrl } from "./issue-url.js";
 import { planIssueLifecycle } from "./plan-issue-lifecycle.js";
 import { planRepoIssues, type RepoIssuePlan } from "./plan-repo-issues.js";
+import { owedComment, postOwedComment } from "./post-owed-comment.js";
 import { renderAllResolvedComment, renderNewFindingsComment } from "./render-digest-comment.js";
 import type { DigestRepoIssue } from "./render-digest.js";
 import { renderRepoIssue } from "./render-repo-issue.js";
@@ -33,6 +34,11 @@ export interface UpsertRepoIssuesInput {
   maxNew: number;
   /** Set when per-repository issues must wait (the rate budget): no request is made. */
   blockedReason?: string;
+  /**
+   * Where issues may be opened (the digest's home and its `digest.producers`); the findings of
+   * other repositories stay in the digest, noted as skipped. Every repository when absent.
+   */
+  mayOpenIssue?: (repository: string) => boolean;
   fullListHint?: string;
 }
 
@@ -66,18 +72,26 @@ interface RepoIssueWork {
  */
 export async function upsertRepoIssues(input: UpsertRepoIssuesInput): Promise<UpsertRepoIssuesResult> {
   const { conn, octokit, key } = input;
-  // 1. Plan.
+  // 1. Post what earlier updates owe, then plan, leaving out repositories the trust rule excludes.
   const records = await loadRepoIssueRecords(conn, key);
-  const plans = planRepoIssues({ findings: input.findings, complete: input.complete, records, auditId: key.auditId, digestUrl: input.digestUrl });
+  await postOwedComments({ conn, octokit, key, log: input.log, records });
+  const skipped: { repo: string; reason: string }[] = [];
+  const plans = planRepoIssues({ findings: input.findings, complete: input.complete, records, auditId: key.auditId, digestUrl: input.digestUrl }).filter(
+    (plan) => {
+      if (input.mayOpenIssue === undefined || input.mayOpenIssue(plan.repo)) return true;
+      skipped.push({ repo: plan.repo, reason: "not the digest's home or one of its digest.producers, so no issue may be opened there" });
+      return false;
+    },
+  );
 
   // 2. Blocked: no request at all.
   if (input.blockedReason !== undefined) {
-    return { links: linksOf({ plans, github: input.github }), notices: [blockedNotice(input.blockedReason)] };
+    const notices = [blockedNotice(input.blockedReason), skippedReposNotice(skipped)];
+    return { links: linksOf({ plans, github: input.github }), notices: notices.filter((n) => n !== undefined) };
   }
 
   // 3. Recover lost records; skip repositories that cannot have an issue.
   const work: RepoIssueWork = { conn, octokit, key, input };
-  const skipped: { repo: string; reason: string }[] = [];
   const recovered = await recoverRecords({ work, plans, skipped });
 
   // 4. Storm breaker.
@@ -206,25 +220,66 @@ async function applyPlan({ work, plan }: { work: RepoIssueWork; plan: RepoIssueP
     ...lifecycle.change,
   };
   if (Object.keys(patch).length > 0) await octokit.rest.issues.update({ owner, repo, issue_number: live.number, ...patch });
-  const record: RepoIssueRecord = { repository: plan.repo, issueNumber: live.number, contentSha256: plan.contentSha256, state: lifecycle.state };
+  // The comment is saved with the record, then posted: a failed post is retried, never lost.
+  const pendingComment = lifecycle.comment
+    ? owedComment({
+        kind: lifecycle.comment,
+        contentSha256: plan.contentSha256,
+        body:
+          lifecycle.comment === "all-resolved"
+            ? renderAllResolvedComment({ resolved: plan.totals.resolved })
+            : renderNewFindingsComment({
+                count: plan.totals.new,
+                top: plan.findings.filter((f) => f.status === "new"),
+                reopened: lifecycle.change?.state === "open",
+                host: input.github.webHost,
+              }),
+      })
+    : null;
+  const record: RepoIssueRecord = { repository: plan.repo, issueNumber: live.number, contentSha256: plan.contentSha256, state: lifecycle.state, pendingComment };
   await saveRepoIssueRecord(conn, key, record);
-  if (lifecycle.comment) {
-    const body =
-      lifecycle.comment === "all-resolved"
-        ? renderAllResolvedComment({ resolved: plan.totals.resolved })
-        : renderNewFindingsComment({
-            count: plan.totals.new,
-            top: plan.findings.filter((f) => f.status === "new"),
-            reopened: lifecycle.change?.state === "open",
-            host: input.github.webHost,
-          });
-    await octokit.rest.issues.createComment({ owner, repo, issue_number: live.number, body });
+  if (pendingComment) {
+    await postOwedComment({ octokit, repository: plan.repo, issueNumber: live.number, comment: pendingComment, fresh: true });
+    await saveRepoIssueRecord(conn, key, { ...record, pendingComment: null });
   }
   input.log.info(
     { auditId: key.auditId, repository: plan.repo, issueNumber: live.number, patched: Object.keys(patch), comment: lifecycle.comment },
     "per-repository issue brought up to date",
   );
   return record;
+}
+
+/**
+ * Posts the comments earlier updates saved but did not get to post (once each: see
+ * `postOwedComment`). One GitHub will never take (issue locked or gone, access withdrawn) is
+ * dropped rather than retried forever.
+ */
+async function postOwedComments({
+  conn,
+  octokit,
+  key,
+  log,
+  records,
+}: {
+  conn: Database;
+  octokit: InstallationOctokit;
+  key: DigestKey;
+  log: Pick<Logger, "info">;
+  records: Map<string, RepoIssueRecord>;
+}): Promise<void> {
+  for (const [repo, record] of records) {
+    if (!record.pendingComment) continue;
+    try {
+      await postOwedComment({ octokit, repository: record.repository, issueNumber: record.issueNumber, comment: record.pendingComment });
+    } catch (error) {
+      const reason = repoIssueSkipReason(error);
+      if (reason === undefined) throw error;
+      log.info({ auditId: key.auditId, repository: record.repository, issueNumber: record.issueNumber, reason }, "owed comment dropped");
+    }
+    const cleared = { ...record, pendingComment: null };
+    await saveRepoIssueRecord(conn, key, cleared);
+    records.set(repo, cleared);
+  }
 }
 
 /** Links to the recorded issues of repositories with open findings, under every spelling the findings use. */

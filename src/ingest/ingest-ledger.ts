@@ -1,6 +1,6 @@
 import type { Queryable } from "../db/database.js";
 
-export type IngestVerdict = "valid" | "invalid" | "signature_invalid" | "config_invalid" | "missing" | "expired";
+export type IngestVerdict = "valid" | "invalid" | "signature_invalid" | "config_invalid" | "refused" | "missing" | "expired";
 
 export interface IngestKey {
   installationId: number;

@@ -1,10 +1,13 @@
 import { artifactLimitsFromConfig } from "../config/load-repo-config.js";
 import { fetchRepoConfig } from "../config/fetch-repo-config.js";
+import { mayWriteDigest } from "../config/may-write-digest.js";
 import { completeCheckRun } from "../checks/complete-check-run.js";
 import type { GateResult } from "../checks/gate-result.js";
 import { summarizeHits } from "../artifact/summarize-hits.js";
+import { resolveSignaturePolicy, signatureRequired } from "../artifact/signature-policy.js";
 import { describePermanentFailure } from "../github/describe-permanent-failure.js";
 import type { RepoConfig } from "../config/repo-config-schema.js";
+import { LabelRejectedError } from "../digest/ensure-labels.js";
 import { upsertDigest } from "../digest/upsert-digest.js";
 import type { JobContext } from "../jobs/job-context.js";
 import type { InstallationOctokit } from "../github/installation-octokit.js";
@@ -13,21 +16,38 @@ import { checkArtifact } from "../artifact/check-artifact.js";
 import { downloadArtifactZip } from "./download-artifact-zip.js";
 import { findRunArtifact } from "./find-run-artifact.js";
 import { findIngest, recordIngest, type IngestKey, type IngestRecord } from "./ingest-ledger.js";
-import { signatureRequired } from "./signature-required.js";
+import { resolveDigestHome } from "./resolve-digest-home.js";
 
 export type IngestRunOutcome = { skipped: true } | { skipped: false; result: GateResult };
+
+/** Where a valid artifact's digest goes, and the home configuration that governs it. */
+interface DigestTarget {
+  home: string;
+  config: RepoConfig;
+}
 
 /**
  * Takes in one workflow run attempt, under a lock for it:
  * 1. skip it when the ledger already holds it (unless a re-run was asked for);
- * 2. read the repository's config;
+ * 2. read the run repository's config, and find the digest's home: a run may write only its
+ *    own repository's digests or those of a home that lists it in `digest.producers`;
  * 3. find the run's artifact and download it, bounded;
- * 4. check it: safe unzip, schema and limits, signature policy, fingerprints;
- * 5. when valid, keep the audit_id's digest issue current;
- * 6. give the verdict on the head SHA's check run;
+ * 4. check it: safe unzip, schema and limits, signature policy, bound to this run, fingerprints;
+ * 5. when valid, keep the audit_id's digest issue in its home current;
+ * 6. give the verdict on the head SHA's check run (`completedBy` tells a retry from a re-run);
  * 7. record it in the ledger.
  */
-export async function ingestRun({ ctx, run, force }: { ctx: JobContext; run: WorkflowRunRef; force: boolean }): Promise<IngestRunOutcome> {
+export async function ingestRun({
+  ctx,
+  run,
+  force,
+  completedBy,
+}: {
+  ctx: JobContext;
+  run: WorkflowRunRef;
+  force: boolean;
+  completedBy: string;
+}): Promise<IngestRunOutcome> {
   const { owner, repo, runId, runAttempt, headSha, fromFork } = run;
   const key: IngestKey = { installationId: ctx.installationId, repository: `${owner}/${repo}`, runId, runAttempt };
   return ctx.db.withLock(`ingest:${key.installationId}:${key.repository}:${runId}:${runAttempt}`.toLowerCase(), async (db) => {
@@ -37,10 +57,10 @@ export async function ingestRun({ ctx, run, force }: { ctx: JobContext; run: Wor
       return { skipped: true };
     }
     const octokit = await ctx.github();
-    const judged = await judgeRun({ ctx: locked, run });
+    const judged = await judgeRun({ ctx: locked, octokit, run });
     let result = judged.result;
-    if (result.kind === "valid" && judged.repoConfig) {
-      result = await withDigest({ ctx: locked, octokit, result, repoConfig: judged.repoConfig, run });
+    if (result.kind === "valid" && judged.target) {
+      result = await withDigest({ ctx: locked, octokit, result, target: judged.target, run });
     }
     const check = await completeCheckRun({
       db,
@@ -48,6 +68,7 @@ export async function ingestRun({ ctx, run, force }: { ctx: JobContext; run: Wor
       appId: ctx.config.github.appId,
       target: { installationId: key.installationId, owner, repo, headSha },
       result,
+      completedBy,
     });
     await recordIngest(db, ledgerRecord({ key, headSha, result }));
     ctx.log.info({ ...key, headSha, fromFork, verdict: result.kind, checkRunId: check?.checkRunId ?? null }, "run ingested");
@@ -57,53 +78,76 @@ export async function ingestRun({ ctx, run, force }: { ctx: JobContext; run: Wor
 
 /**
  * Files or updates the digest for a valid artifact. A failure that retrying cannot fix (a
- * missing permission, issues disabled) is reported on the check run instead of failing the job.
+ * missing permission, issues disabled, a label GitHub refuses) is reported on the check run
+ * instead of failing the job.
  */
 async function withDigest({
   ctx,
   octokit,
   result,
-  repoConfig,
+  target,
   run,
 }: {
   ctx: JobContext;
   octokit: InstallationOctokit;
   result: Extract<GateResult, { kind: "valid" }>;
-  repoConfig: RepoConfig;
+  target: DigestTarget;
   run: WorkflowRunRef;
 }): Promise<GateResult> {
+  const { home, config } = target;
   try {
     const budget = ctx.rateLimit();
-    const lowBudget = budget !== undefined && budget.remaining < repoConfig.rate.digest_only_below;
+    const lowBudget = budget !== undefined && budget.remaining < config.rate.digest_only_below;
     const digest = await upsertDigest({
       ctx,
       octokit,
-      repoConfig,
+      repoConfig: config,
       ...(lowBudget
         ? {
-            perRepoBlockedReason: `GitHub API budget is low (${budget.remaining} of ${budget.limit} requests left until ${budget.resetAt.toISOString()}; rate.digest_only_below is ${repoConfig.rate.digest_only_below})`,
+            perRepoBlockedReason: `GitHub API budget is low (${budget.remaining} of ${budget.limit} requests left until ${budget.resetAt.toISOString()}; rate.digest_only_below is ${config.rate.digest_only_below})`,
           }
         : {}),
       artifact: result.checked.artifact,
       hits: result.checked.hits,
-      runRepository: { owner: run.owner, repo: run.repo },
+      home,
+      mayOpenRepoIssue: (repository) => mayWriteDigest({ home, producers: config.digest.producers, repository }),
       fullListHint: `the "Audit ingest gate" check run of commit ${run.headSha.slice(0, 12)}, or run \`audit-digest render\` on the artifact`,
     });
     if (digest.action === "skipped") return result;
     return { ...result, digest: { repository: digest.repository, issueNumber: digest.issueNumber, url: digest.url } };
   } catch (error) {
-    const problem = describePermanentFailure(error);
+    const problem = error instanceof LabelRejectedError ? error.message : describePermanentFailure(error);
     if (!problem) throw error;
-    ctx.log.warn({ auditId: result.checked.artifact.audit_id, problem }, "digest issue not filed");
+    ctx.log.warn({ auditId: result.checked.artifact.audit_id, home, problem }, "digest issue not filed");
     return { ...result, digestProblem: problem };
   }
 }
 
-async function judgeRun({ ctx, run }: { ctx: JobContext; run: WorkflowRunRef }): Promise<{ result: GateResult; repoConfig?: RepoConfig }> {
-  const octokit = await ctx.github();
+/** Config, trust rule, then the artifact: the verdict, and where a valid one's digest goes. */
+async function judgeRun({
+  ctx,
+  octokit,
+  run,
+}: {
+  ctx: JobContext;
+  octokit: InstallationOctokit;
+  run: WorkflowRunRef;
+}): Promise<{ result: GateResult; target?: DigestTarget }> {
+  const runRepository = `${run.owner}/${run.repo}`;
   const loaded = await fetchRepoConfig({ octokit, owner: run.owner, repo: run.repo });
   if (!loaded.ok) return { result: { kind: "config_invalid", error: loaded.error.message } };
-  return { result: await judgeArtifact({ ctx, octokit, run, config: loaded.config }), repoConfig: loaded.config };
+  const home = await resolveDigestHome({ octokit, runRepository, runConfig: loaded.config, runConfigSource: loaded.source });
+  if (!home.ok) return { result: home.result };
+
+  // The stricter of the run's and the home's policies applies.
+  const keys = ctx.config.hmacKeys;
+  const required = [loaded.config, home.config].some((config) =>
+    signatureRequired({ policy: resolveSignaturePolicy({ configured: config.artifact.require_signature, keys }), fromFork: run.fromFork }),
+  );
+  return {
+    result: await judgeArtifact({ ctx, octokit, run, config: loaded.config, requireSignature: required }),
+    target: { home: home.home, config: home.config },
+  };
 }
 
 async function judgeArtifact({
@@ -111,13 +155,15 @@ async function judgeArtifact({
   octokit,
   run,
   config,
+  requireSignature,
 }: {
   ctx: JobContext;
   octokit: InstallationOctokit;
   run: WorkflowRunRef;
   config: RepoConfig;
+  requireSignature: boolean;
 }): Promise<GateResult> {
-  const { owner, repo, runId, fromFork } = run;
+  const { owner, repo, runId } = run;
   const limits = artifactLimitsFromConfig(config);
   const artifactName = config.artifact.name;
 
@@ -140,7 +186,9 @@ async function judgeArtifact({
     zip: download.bytes,
     limits,
     keys: ctx.config.hmacKeys,
-    requireSignature: signatureRequired(config.artifact.require_signature, fromFork),
+    requireSignature,
+    origin: { repository: `${owner}/${repo}`, headSha: run.headSha, runId },
+    now: new Date(),
   });
   switch (checked.verdict) {
     case "valid":
@@ -172,6 +220,8 @@ function ledgerRecord({ key, headSha, result }: { key: IngestKey; headSha: strin
       return { ...base, verdict: "signature_invalid", error: result.error };
     case "config_invalid":
       return { ...base, verdict: "config_invalid", error: result.error };
+    case "refused":
+      return { ...base, verdict: "refused", error: result.reason };
     case "missing":
       return { ...base, verdict: "missing", error: `no artifact named "${result.artifactName}"` };
     case "expired":

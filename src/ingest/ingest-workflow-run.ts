@@ -4,5 +4,6 @@ import { ingestRun } from "./ingest-run.js";
 
 /** Job handler: a workflow run completed; take in its artifact once. */
 export async function ingestWorkflowRun(job: QueuedJob<"ingest-workflow-run">, ctx: JobContext): Promise<void> {
-  await ingestRun({ ctx, run: job.data, force: false });
+  const { runId, runAttempt } = job.data;
+  await ingestRun({ ctx, run: job.data, force: false, completedBy: `run:${runId}:${runAttempt}` });
 }

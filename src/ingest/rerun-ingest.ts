@@ -7,11 +7,14 @@ import { isFromFork } from "./is-from-fork.js";
 
 /**
  * Job handler: someone asked the check run to re-run. The commit's latest ingested workflow
- * run is fetched from GitHub (for its current fork status) and ingested again. With no run
- * ingested yet, the check says so and completes neutral until a run finishes.
+ * run is fetched from GitHub (for its current fork status: an unknown head repository counts as
+ * a fork) and ingested again, with the same trust rule and signature policy as the first time.
+ * With no run ingested yet, the check says so and completes neutral until a run finishes. One
+ * request (its webhook delivery) gives one new verdict, however often the job is retried.
  */
 export async function rerunIngest(job: QueuedJob<"rerun-ingest">, ctx: JobContext): Promise<void> {
   const { owner, repo, headSha } = job.data;
+  const completedBy = `rerun:${job.data.deliveryId ?? job.id}`;
   const latest = await findLatestIngestForSha(ctx.db, { installationId: ctx.installationId, repository: `${owner}/${repo}`, headSha });
   const octokit = await ctx.github();
   if (!latest) {
@@ -21,6 +24,7 @@ export async function rerunIngest(job: QueuedJob<"rerun-ingest">, ctx: JobContex
       appId: ctx.config.github.appId,
       target: { installationId: ctx.installationId, owner, repo, headSha },
       result: { kind: "not_ingested" },
+      completedBy,
     });
     return;
   }
@@ -36,5 +40,6 @@ export async function rerunIngest(job: QueuedJob<"rerun-ingest">, ctx: JobContex
       fromFork: isFromFork(run),
     },
     force: true,
+    completedBy,
   });
 }

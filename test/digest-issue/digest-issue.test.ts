@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createPostgresDatabase } from "../../src/db/create-postgres-database.js";
 import { runMigrations } from "../../src/db/run-migrations.js";
 import { createAppHarness, OWNER, REPO, type AppHarness } from "../support/app-harness.js";
-import { artifactFixture, hit, signed } from "../support/artifact-fixtures.js";
+import { artifactFixture, hit, producedBy } from "../support/artifact-fixtures.js";
 import { createPostgresTestDatabase, testDatabaseUrl } from "../support/test-database.js";
 
 const REPOSITORY = `${OWNER}/${REPO}`;
@@ -21,11 +21,20 @@ async function setup(options: Parameters<typeof createAppHarness>[0] = {}) {
 }
 
 let shaCounter = 0;
-/** Uploads the artifact on a new workflow run (a new commit) and runs the ingest job for it. */
+/**
+ * Uploads the artifact, signed and naming its run as a producer would, on a new workflow run
+ * (a new commit), and runs the ingest job for it.
+ */
 async function ingest(harness: AppHarness, document: Record<string, unknown>) {
   const headSha = (++shaCounter).toString(16).padStart(40, "0");
-  const run = harness.sim.createWorkflowRun({ repo: REPOSITORY, headSha, artifacts: [{ name: "consumer-artifact", json: document }] });
+  const run = harness.sim.createWorkflowRun({ repo: REPOSITORY, headSha, artifacts: [{ name: "consumer-artifact", json: producedBy(document) }] });
   await harness.runJob("ingest-workflow-run", { owner: OWNER, repo: REPO, runId: run.id, runAttempt: 1, headSha, fromFork: false });
+  return { runId: run.id, headSha };
+}
+
+/** The same run's workflow attempted again: the same artifact reaches the app once more. */
+async function reattempt(harness: AppHarness, run: { runId: number; headSha: string }) {
+  await harness.runJob("ingest-workflow-run", { owner: OWNER, repo: REPO, ...run, runAttempt: 2, fromFork: false });
 }
 
 const issueWrites = (harness: AppHarness) => harness.sim.writes().filter((r) => r.route.includes("/issues") || r.route.includes("/labels"));
@@ -37,7 +46,7 @@ function digests(harness: AppHarness) {
 describe("digest issue", () => {
   it("first ingest creates one labelled issue with the marker; the same artifact again writes nothing", async () => {
     const harness = await setup();
-    await ingest(harness, signed(artifactFixture()));
+    const run = await ingest(harness, artifactFixture());
     const [digest, ...others] = digests(harness);
     expect(others).toEqual([]);
     expect(digest!.title).toBe("Audit digest: org-audit");
@@ -48,7 +57,7 @@ describe("digest issue", () => {
     expect(harness.sim.countRequests({ route: "POST /repos/{owner}/{repo}/labels" })).toBe(1);
 
     harness.sim.resetLog();
-    await ingest(harness, signed(artifactFixture()));
+    await reattempt(harness, run);
     expect(issueWrites(harness)).toEqual([]);
     expect(harness.sim.countRequests({ route: "GET /search/issues" })).toBe(0);
   });
@@ -191,7 +200,7 @@ describe("concurrent ingests for one audit_id", () => {
       const run = first.sim.createWorkflowRun({
         repo: REPOSITORY,
         headSha,
-        artifacts: [{ name: "consumer-artifact", json: artifactFixture({ generated_at: `2026-11-20T10:00:${String(i).padStart(2, "0")}Z` }) }],
+        artifacts: [{ name: "consumer-artifact", json: producedBy(artifactFixture({ generated_at: `2026-11-20T10:00:${String(i).padStart(2, "0")}Z` })) }],
       });
       return { runId: run.id, headSha };
     });

@@ -166,7 +166,7 @@ describe("per-repository issues", () => {
         repoConfig: parsedConfig.config,
         artifact: parsed.artifact,
         hits: fingerprintHits(parsed.artifact.org_unregistered_hits),
-        runRepository: { owner: OWNER, repo: REPO },
+        home: `${OWNER}/${REPO}`,
         ...(perRepoBlockedReason === undefined ? {} : { perRepoBlockedReason }),
       });
     };

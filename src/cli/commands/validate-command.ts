@@ -2,26 +2,34 @@ import { DEFAULT_ARTIFACT_LIMITS } from "../../artifact/artifact-limits.js";
 import { parseArtifact } from "../../artifact/parse-artifact.js";
 import { parseHmacKeys } from "../../artifact/parse-hmac-keys.js";
 import { summarizeHits } from "../../artifact/summarize-hits.js";
-import { describeSignatureVerdict, verifySignature } from "../../artifact/verify-signature.js";
+import { checkGeneratedAt } from "../../artifact/check-provenance.js";
+import { judgeSignature, resolveSignaturePolicy, signatureRequired, type SignaturePolicy } from "../../artifact/signature-policy.js";
 import type { CliCommand } from "../cli-command.js";
 import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-code.js";
 import { parseFileCommand } from "../parse-command-args.js";
 import { readInput } from "../read-input.js";
 
-const usage = `usage: audit-digest validate <file|-> [--require-hmac] [--json]
+const usage = `usage: audit-digest validate <file|-> [--policy always|forks|never] [--fork] [--require-hmac] [--json]
 
 Checks a consumer artifact (use - for standard input) against schema version 1,
-its limits, and its HMAC signature.
+its limits, its generated_at, and its HMAC signature, with the same signature
+policy the app applies.
 
-  --require-hmac  fail unless the artifact carries a valid signature
+  --policy P      artifact.require_signature to apply (default: always when
+                  AUDIT_HMAC_KEYS is set, else forks)
+  --fork          judge the artifact as coming from a fork's run
+  --require-hmac  fail unless the artifact carries a valid signature (--policy always)
   --json          print a machine-readable report on standard output
   -h, --help      show this help
 
 A signature is checked against the keys in AUDIT_HMAC_KEYS (key_id:secret, comma-separated).
-Exit codes: 0 valid, 1 usage or I/O error, 2 parse or schema error (also too large or
-too deep), 3 signature missing while required, unknown key_id, or mismatch.
+Exit codes: 0 valid, 1 usage or I/O error, 2 parse or schema error (also too large,
+too deep, or generated_at in the future), 3 signature missing while required,
+unknown key_id, or mismatch.
 `;
+
+const POLICIES: readonly SignaturePolicy[] = ["always", "forks", "never"];
 
 type SignatureStatus =
   | "valid"
@@ -83,6 +91,8 @@ async function execute(args: readonly string[], io: CliIo): Promise<number> {
     args,
     options: {
       "require-hmac": { type: "boolean" },
+      policy: { type: "string" },
+      fork: { type: "boolean" },
       json: { type: "boolean" },
     },
     usage,
@@ -92,6 +102,13 @@ async function execute(args: readonly string[], io: CliIo): Promise<number> {
   const { file } = parsed;
   const json = parsed.values.json === true;
   const requireHmac = parsed.values["require-hmac"] === true;
+  const fromFork = parsed.values.fork === true;
+  const policyValue = parsed.values.policy;
+  if (policyValue !== undefined && !POLICIES.includes(policyValue as SignaturePolicy)) {
+    io.stderr.write(`audit-digest validate: --policy must be one of ${POLICIES.join(", ")}\n\n${usage}`);
+    return ExitCode.usage;
+  }
+  const configuredPolicy = policyValue as SignaturePolicy | undefined;
   const label = file === "-" ? "(stdin)" : file;
   const report: ValidateReport = {
     file: label,
@@ -104,7 +121,9 @@ async function execute(args: readonly string[], io: CliIo): Promise<number> {
   };
 
   const keys = parseHmacKeys(io.env.AUDIT_HMAC_KEYS);
-  if (!keys.ok) return emit(io, json, { ...report, errors: [{ path: "", code: "hmac_keys", message: keys.error }] });
+  if (!keys.ok) {
+    return emit(io, json, { ...report, errors: keys.errors.map((message) => ({ path: "", code: "hmac_keys", message })) });
+  }
 
   const input = await readInput(file, io, DEFAULT_ARTIFACT_LIMITS.maxBytes);
   if (!input.ok) {
@@ -129,27 +148,30 @@ async function execute(args: readonly string[], io: CliIo): Promise<number> {
     },
   };
 
-  const verdict = verifySignature(result.document, keys.keys);
-  const message = describeSignatureVerdict(verdict);
+  const future = checkGeneratedAt({ generatedAt: result.artifact.generated_at, now: new Date() });
+  if (future) return emit(io, json, { ...checked, exit_code: ExitCode.invalid, errors: [future] });
+
+  const policy = resolveSignaturePolicy({ configured: requireHmac ? "always" : configuredPolicy, keys: keys.keys });
+  const required = signatureRequired({ policy, fromFork });
+  const judgement = judgeSignature({ document: result.document, keys: keys.keys, required });
+  const verdict = judgement.verdict;
   const keyId = "keyId" in verdict ? { key_id: verdict.keyId } : {};
-  if (verdict.status === "valid") {
-    return emit(io, json, { ...checked, valid: true, exit_code: ExitCode.ok, signature: { status: "valid", ...keyId, message } });
-  }
-  if (verdict.status === "missing" && !requireHmac) {
-    return emit(io, json, { ...checked, valid: true, exit_code: ExitCode.ok, signature: { status: "missing", message: "unsigned" } });
-  }
-  if (verdict.status === "unknown_key" && keys.keys.length === 0 && !requireHmac) {
-    const note = "signature present but not verified (AUDIT_HMAC_KEYS is not set)";
+  if (judgement.ok) {
+    if (verdict.status === "valid") {
+      return emit(io, json, { ...checked, valid: true, exit_code: ExitCode.ok, signature: { status: "valid", ...keyId, message: judgement.description } });
+    }
+    if (verdict.status === "missing") {
+      return emit(io, json, { ...checked, valid: true, exit_code: ExitCode.ok, signature: { status: "missing", message: "unsigned" } });
+    }
     return emit(io, json, {
       ...checked,
       valid: true,
       exit_code: ExitCode.ok,
-      warnings: [...checked.warnings, { path: "signature", code: "signature_not_verified", message: note }],
-      signature: { status: "not_verified", ...keyId, message: note },
+      warnings: [...checked.warnings, { path: "signature", code: "signature_not_verified", message: judgement.description }],
+      signature: { status: "not_verified", ...keyId, message: judgement.description },
     });
   }
-  const errorMessage =
-    verdict.status === "missing" ? "signature missing, but --require-hmac was given" : message;
+  const errorMessage = verdict.status === "missing" ? `signature missing, but policy "${policy}" requires one${requireHmac ? " (--require-hmac)" : ""}` : judgement.error;
   return emit(io, json, {
     ...checked,
     exit_code: ExitCode.signature,

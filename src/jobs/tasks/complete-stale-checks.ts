@@ -26,7 +26,7 @@ export const completeStaleChecks: ScheduledTask = {
       const target = { installationId, owner, repo, headSha: row.head_sha };
       try {
         const octokit = await github(installationId);
-        const done = await completeCheckRun({ db, octokit, appId: config.github.appId, target, result: { kind: "stale", hours: config.staleCheckHours } });
+        const done = await completeCheckRun({ db, octokit, appId: config.github.appId, target, result: { kind: "stale", hours: config.staleCheckHours }, completedBy: "stale-check" });
         if (done) completed++;
       } catch (error) {
         // Gone for good (uninstalled, repository removed): stop waiting for it; else try next time.

@@ -131,6 +131,8 @@ export interface SimWorkflowRun {
   conclusion: string | null;
   /** Full name of the repository the head commit lives in (differs from the base for forks). */
   headRepository: { fullName: string; id: number; owner: SimUser };
+  /** The head repository was deleted (a fork gone since): GitHub sends `head_repository: null`. */
+  headRepositoryDeleted?: boolean;
   artifacts: SimArtifact[];
   createdAt: number;
 }

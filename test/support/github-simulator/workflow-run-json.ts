@@ -41,7 +41,7 @@ export function workflowRunJson(repo: SimRepository, run: SimWorkflowRun, urls: 
     updated_at: isoTime(run.createdAt),
     run_started_at: isoTime(run.createdAt),
     repository,
-    head_repository: headRepository,
+    head_repository: run.headRepositoryDeleted ? null : headRepository,
   };
 }
 
@@ -61,7 +61,7 @@ export function artifactJson(repo: SimRepository, run: SimWorkflowRun, artifact:
     workflow_run: {
       id: run.id,
       repository_id: repo.id,
-      head_repository_id: run.headRepository.id,
+      head_repository_id: run.headRepositoryDeleted ? null : run.headRepository.id,
       head_branch: run.headBranch,
       head_sha: run.headSha,
     },

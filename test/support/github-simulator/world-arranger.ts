@@ -39,6 +39,8 @@ export interface WorkflowRunInput {
   fork?: boolean;
   /** Full name of the fork when `fork` is set (default "fork-owner/<name>"). */
   headRepository?: RepoName;
+  /** The fork was deleted since: the run shows `head_repository: null`. */
+  headRepositoryDeleted?: boolean;
   artifacts?: Array<ArtifactContent & { name: string; expired?: boolean }>;
 }
 
@@ -164,6 +166,7 @@ export function createWorldArranger(state: SimulatorState) {
         headRepository: input.fork
           ? { fullName: forkName, id: state.nextId(), owner: state.user(forkName.split("/")[0] ?? "fork-owner") }
           : { fullName: repo.fullName, id: repo.id, owner: repo.owner },
+        ...(input.headRepositoryDeleted ? { headRepositoryDeleted: true } : {}),
         artifacts: [],
         createdAt: now,
       };
@@ -171,7 +174,7 @@ export function createWorldArranger(state: SimulatorState) {
         id: state.nextId(),
         name: artifact.name,
         runId: id,
-        zip: buildArtifactZip(artifact),
+        zip: buildArtifactZip(artifact, { repository: repo.fullName, runId: id, headSha: input.headSha }),
         expired: artifact.expired ?? false,
         createdAt: now,
         expiresAt: now + 90 * DAY_MS,

@@ -1,0 +1,47 @@
+import type { InstallationOctokit } from "../github/installation-octokit.js";
+
+/**
+ * A comment an issue update owes people (new findings, all resolved). It is saved with the
+ * update that calls for it and cleared once posted, so a post that fails is retried by the
+ * next attempt instead of being lost.
+ */
+export interface OwedComment {
+  /** Hidden marker in the body: finding it among the issue's comments means it was posted. */
+  marker: string;
+  body: string;
+  /** When it was saved: only comments since then can be it. */
+  savedAt: string;
+}
+
+/** A comment with the hidden marker that lets a retry tell whether it was already posted. */
+export function owedComment({ kind, contentSha256, body }: { kind: "new-findings" | "all-resolved"; contentSha256: string; body: string }): OwedComment {
+  const marker = `<!-- audit-digest:comment ${kind} ${contentSha256.slice(0, 16)} -->`;
+  return { marker, body: `${body}\n\n${marker}`, savedAt: new Date().toISOString() };
+}
+
+/**
+ * Posts an owed comment once. Unless it was saved just now (`fresh`), the issue's comments since
+ * it was saved are read first: one that carries its marker means an earlier attempt posted it
+ * before failing, and nothing is posted again.
+ */
+export async function postOwedComment({
+  octokit,
+  repository,
+  issueNumber,
+  comment,
+  fresh = false,
+}: {
+  octokit: InstallationOctokit;
+  repository: string;
+  issueNumber: number;
+  comment: OwedComment;
+  fresh?: boolean;
+}): Promise<void> {
+  const [owner, repo] = repository.split("/") as [string, string];
+  if (!fresh) {
+    const since = new Date(Date.parse(comment.savedAt) - 60_000).toISOString(); // GitHub keeps whole seconds
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, since, per_page: 100 });
+    if (comments.some((existing) => existing.body?.includes(comment.marker) === true)) return;
+  }
+  await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body: comment.body });
+}
