@@ -7,7 +7,7 @@ import { describeSignatureVerdict, verifySignature } from "../../src/artifact/ve
 import { makeArtifact, TEST_KEYS_ENV } from "./make-artifact.js";
 
 const parsedKeys = parseHmacKeys(TEST_KEYS_ENV);
-if (!parsedKeys.ok) throw new Error(parsedKeys.error);
+if (!parsedKeys.ok) throw new Error(parsedKeys.errors.join("; "));
 const keys: HmacKey[] = parsedKeys.keys;
 const [k1, k2] = keys as [HmacKey, HmacKey];
 

@@ -10,7 +10,7 @@ import { runCliInMemory } from "./run-cli-in-memory.js";
 let dir: string;
 const env = { AUDIT_HMAC_KEYS: TEST_KEYS_ENV };
 const keys = parseHmacKeys(TEST_KEYS_ENV);
-if (!keys.ok) throw new Error(keys.error);
+if (!keys.ok) throw new Error(keys.errors.join("; "));
 const [k1, k2] = keys.keys;
 
 async function write(name: string, content: unknown): Promise<string> {

@@ -18,7 +18,7 @@ import { createTestDatabase } from "./test-database.js";
 export const INSTALLATION_ID = 1;
 export const OWNER = "acme";
 export const REPO = "app";
-export const HMAC_KEYS = "k1:00112233445566778899aabbccddeeff,k2:c2Vjb25kLWtleS1zZWNyZXQtYnl0ZXM=";
+export const HMAC_KEYS = "k1:0f1e2d3c4b5a69788796a5b4c3d2e1f000112233445566778899aabbccddeeff,k2:YXVkaXQtZGlnZXN0IHNlY29uZCB0ZXN0IGtleSAzMmI=";
 
 export interface AppHarness {
   sim: GitHubSimulator;

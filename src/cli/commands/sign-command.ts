@@ -45,7 +45,7 @@ async function execute(args: readonly string[], io: CliIo): Promise<number> {
 
   const keys = parseHmacKeys(io.env.AUDIT_HMAC_KEYS);
   if (!keys.ok) {
-    io.stderr.write(`audit-digest sign: ${keys.error}\n`);
+    io.stderr.write(keys.errors.map((error) => `audit-digest sign: ${error}\n`).join(""));
     return ExitCode.usage;
   }
   const key = keys.keys.find((candidate) => candidate.id === keyId);
