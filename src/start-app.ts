@@ -42,6 +42,8 @@ export interface RunningApp {
 /** Starts one process of the app in the role its configuration names. */
 export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const { config } = options;
+  // Probot would verify webhooks with a default secret that anyone can sign with.
+  if (config.github.webhookSecret === undefined) throw new Error("startApp: WEBHOOK_SECRET is required to run the app");
   const web = config.role !== "worker";
   const worker = config.role !== "web";
 
@@ -92,7 +94,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
         enqueue: ({ event, action, name, data }) => enqueueWebhookJob({ db, queue, event, action, name, data }),
       }),
     );
-    server.addHandler(createHealthHandler({ db, queue }));
+    server.addHandler(createHealthHandler({ db, queue, log }));
     server.addHandler(createMetricsHandler(metrics.registry));
     await server.start();
   }

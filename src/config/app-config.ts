@@ -9,7 +9,8 @@ export interface AppConfig {
   github: {
     appId: number | undefined;
     privateKey: string | undefined;
-    webhookSecret: string;
+    /** Verifies webhook signatures; always set when `needsSetup` is false (APP_ID requires it). */
+    webhookSecret: string | undefined;
     webhookPath: string;
     webhookProxyUrl: string | undefined;
     /** REST API base URL; undefined means api.github.com. */

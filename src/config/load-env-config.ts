@@ -15,62 +15,46 @@ export class EnvConfigError extends Error {
   }
 }
 
-const HOW_TO: Record<string, string> = {
+const HOW_TO = {
   APP_ID: "set APP_ID to the numeric ID shown on the GitHub App's settings page",
   PRIVATE_KEY:
     "set PRIVATE_KEY to the contents of the app's .pem private key (or base64 of it), or PRIVATE_KEY_PATH to the file",
   WEBHOOK_SECRET: "set WEBHOOK_SECRET to the webhook secret entered in the GitHub App's settings",
-};
+} as const;
+
+type Env = Record<string, string>;
 
 /**
  * Parses the environment once into the typed `AppConfig`. Nothing else in the app reads
- * `process.env`. Throws `EnvConfigError` naming every missing or invalid variable.
+ * `process.env`. Throws one `EnvConfigError` naming every missing or invalid variable: the
+ * schema's, the private key's, the HMAC keys' and the rules between variables, all in one run.
+ * No message repeats a secret.
  */
 export function loadEnvConfig(env: Record<string, string | undefined>, cwd = process.cwd()): AppConfig {
-  const parsed = envSchema.safeParse(withoutEmptyValues(env));
-  const problems: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      problems.push(`${issue.path.join(".")}: ${issue.message}`);
-    }
-    throw new EnvConfigError(problems);
-  }
+  const raw = withoutEmptyValues(env);
+  const parsed = envSchema.safeParse(raw);
+  const privateKey = readPrivateKey({ env: raw, cwd });
+  const hmacKeys = parseHmacKeys(raw.AUDIT_HMAC_KEYS);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`)),
+    ...(privateKey.ok ? [] : [privateKey.problem]),
+    ...credentialProblems({ env: raw, privateKeyGiven: !privateKey.ok || privateKey.key !== undefined }),
+    ...(hmacKeys.ok ? [] : hmacKeys.errors),
+    ...roleProblems(raw),
+  ];
+  if (problems.length > 0 || !parsed.success || !privateKey.ok || !hmacKeys.ok) throw new EnvConfigError(problems);
+
   const e = parsed.data;
   const production = e.NODE_ENV === "production";
-
-  let privateKey: string | undefined;
-  try {
-    if (e.PRIVATE_KEY || e.PRIVATE_KEY_PATH) {
-      privateKey =
-        getPrivateKey({ env: { PRIVATE_KEY: e.PRIVATE_KEY, PRIVATE_KEY_PATH: e.PRIVATE_KEY_PATH }, cwd }) ?? undefined;
-    }
-  } catch (error) {
-    problems.push(`PRIVATE_KEY: ${describeKeyError(error)}; ${HOW_TO.PRIVATE_KEY}`);
-  }
-  const missing = {
-    APP_ID: !e.APP_ID,
-    PRIVATE_KEY: !privateKey && problems.length === 0,
-    WEBHOOK_SECRET: !e.WEBHOOK_SECRET,
-  };
-  const hasCredentials = !missing.APP_ID && !missing.PRIVATE_KEY && problems.length === 0;
-  if (production) {
-    for (const [name, isMissing] of Object.entries(missing)) {
-      if (isMissing) problems.push(`${name} is missing: ${HOW_TO[name]}`);
-    }
-  }
-  const hmacKeys = parseHmacKeys(e.AUDIT_HMAC_KEYS);
-  if (!hmacKeys.ok) problems.push(`AUDIT_HMAC_KEYS: ${hmacKeys.error}`);
-  if (problems.length > 0 || !hmacKeys.ok) throw new EnvConfigError(problems);
-
   const webHost = e.GHE_HOST ?? "github.com";
   return {
     production,
     role: e.ROLE,
-    needsSetup: !hasCredentials,
+    needsSetup: e.APP_ID === undefined || privateKey.key === undefined,
     github: {
       appId: e.APP_ID ? Number(e.APP_ID) : undefined,
-      privateKey,
-      webhookSecret: e.WEBHOOK_SECRET ?? "development",
+      privateKey: privateKey.key,
+      webhookSecret: e.WEBHOOK_SECRET,
       webhookPath: e.WEBHOOK_PATH,
       webhookProxyUrl: e.WEBHOOK_PROXY_URL,
       baseUrl: e.GHE_HOST ? `${e.GHE_PROTOCOL}://${e.GHE_HOST}/api/v3` : undefined,
@@ -94,8 +78,47 @@ export function loadEnvConfig(env: Record<string, string | undefined>, cwd = pro
   };
 }
 
-function withoutEmptyValues(env: Record<string, string | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
+type PrivateKeyResult = { ok: true; key: string | undefined } | { ok: false; problem: string };
+
+function readPrivateKey({ env, cwd }: { env: Env; cwd: string }): PrivateKeyResult {
+  if (env.PRIVATE_KEY === undefined && env.PRIVATE_KEY_PATH === undefined) return { ok: true, key: undefined };
+  try {
+    const key = getPrivateKey({ env: { PRIVATE_KEY: env.PRIVATE_KEY, PRIVATE_KEY_PATH: env.PRIVATE_KEY_PATH }, cwd }) ?? undefined;
+    return { ok: true, key };
+  } catch (error) {
+    return { ok: false, problem: `PRIVATE_KEY: ${describeKeyError(error)}; ${HOW_TO.PRIVATE_KEY}` };
+  }
+}
+
+/**
+ * In production every credential is required. In any environment, an app ID means the app
+ * runs with real credentials, so webhooks must be verified with the app's secret: there is
+ * no default secret that anyone could sign with. Without an app ID (outside production) the
+ * setup flow registers the app and writes all three.
+ */
+function credentialProblems({ env, privateKeyGiven }: { env: Env; privateKeyGiven: boolean }): string[] {
+  const production = env.NODE_ENV === "production";
+  const problems: string[] = [];
+  if (production && env.APP_ID === undefined) problems.push(`APP_ID is missing: ${HOW_TO.APP_ID}`);
+  if (production && !privateKeyGiven) problems.push(`PRIVATE_KEY is missing: ${HOW_TO.PRIVATE_KEY}`);
+  if (env.WEBHOOK_SECRET === undefined && (production || env.APP_ID !== undefined)) {
+    const why = env.APP_ID !== undefined ? " (required whenever APP_ID is set, so that only GitHub can deliver webhooks)" : "";
+    problems.push(`WEBHOOK_SECRET is missing${why}: ${HOW_TO.WEBHOOK_SECRET}`);
+  }
+  return problems;
+}
+
+/** Embedded PGlite lives inside one process: its locks and queue cannot be shared by a web and a worker process. */
+function roleProblems(env: Env): string[] {
+  if (env.DATABASE_URL !== undefined || (env.ROLE !== "web" && env.ROLE !== "worker")) return [];
+  return [
+    `ROLE=${env.ROLE} needs DATABASE_URL: without it the app keeps its state in embedded PGlite, which lives inside ` +
+      "one process; set DATABASE_URL to the PostgreSQL database shared by the web and worker processes, or use ROLE=all",
+  ];
+}
+
+function withoutEmptyValues(env: Record<string, string | undefined>): Env {
+  const out: Env = {};
   for (const [key, value] of Object.entries(env)) {
     if (value !== undefined && value !== "") out[key] = value;
   }

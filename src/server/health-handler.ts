@@ -1,12 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "pino";
 import type { Database } from "../db/database.js";
 import type { JobQueue } from "../jobs/job-queue.js";
 
 /**
  * `GET /healthz`: the process is alive. `GET /readyz`: the database and the job queue answer;
- * 503 with the reason otherwise, so a load balancer stops sending webhooks here.
+ * 503 otherwise, so a load balancer stops sending webhooks here. The answer names only which
+ * part is unavailable: anyone can ask, and a database's error can hold hosts, users or SQL.
+ * The error itself goes to the log.
  */
-export function createHealthHandler({ db, queue }: { db: Database; queue: JobQueue }) {
+export function createHealthHandler({ db, queue, log }: { db: Database; queue: JobQueue; log: Logger }) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (req.method !== "GET") return false;
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
@@ -16,8 +19,12 @@ export function createHealthHandler({ db, queue }: { db: Database; queue: JobQue
     }
     if (path !== "/readyz") return false;
     const problems: string[] = [];
-    await db.query("SELECT 1").catch((error: unknown) => problems.push(`database: ${describe(error)}`));
-    await queue.deadLetterCount().catch((error: unknown) => problems.push(`job queue: ${describe(error)}`));
+    const unavailable = (part: "database" | "job queue") => (error: unknown) => {
+      log.warn({ err: error, part }, `readiness check: ${part} unavailable`);
+      problems.push(`${part} unavailable`);
+    };
+    await db.query("SELECT 1").catch(unavailable("database"));
+    await queue.deadLetterCount().catch(unavailable("job queue"));
     sendJson(res, problems.length ? 503 : 200, problems.length ? { status: "unavailable", problems } : { status: "ready" });
     return true;
   };
@@ -25,8 +32,4 @@ export function createHealthHandler({ db, queue }: { db: Database; queue: JobQue
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

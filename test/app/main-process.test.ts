@@ -40,6 +40,20 @@ describe("the app process", () => {
     expect(main.output()).not.toContain("    at ");
   });
 
+  it("with APP_ID but no WEBHOOK_SECRET, a short HMAC key and ROLE=web on PGlite, exits 1 naming every problem, no secret", async () => {
+    const shortSecret = "c2hvcnQtaG1hYy1zZWNyZXQ="; // 17 bytes
+    const main = startMain({ APP_ID: "1", PRIVATE_KEY: testPrivateKey, AUDIT_HMAC_KEYS: `k1:${shortSecret}`, ROLE: "web" });
+    expect(await main.exited).toBe(1);
+    const output = main.output();
+    expect(output).toContain("Invalid configuration (3 problems)");
+    expect(output).toContain("WEBHOOK_SECRET is missing (required whenever APP_ID is set");
+    expect(output).toContain('AUDIT_HMAC_KEYS entry 1 (key id "k1"): secret is 17 bytes after decoding, at least 32 are required');
+    expect(output).toContain("ROLE=web needs DATABASE_URL");
+    expect(output).not.toContain(shortSecret);
+    expect(output).not.toContain("PRIVATE KEY");
+    expect(output).not.toContain("    at ");
+  });
+
   it("without credentials outside production, serves Probot's setup flow that registers the app", async () => {
     const port = await freePort();
     const main = startMain({ PORT: String(port), LOG_LEVEL: "warn" });

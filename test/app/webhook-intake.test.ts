@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import { Probot } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
@@ -85,19 +85,26 @@ describe("webhooks through probot.receive", () => {
 });
 
 describe("webhooks over HTTP to the running app", () => {
-  async function start(env: Record<string, string> = {}, dataDir?: string) {
+  /**
+   * Starts the app on a PGlite data directory. `role: "web"` runs no workers, so what a
+   * delivery enqueued stays in the queue to be looked at. The environment refuses ROLE=web on
+   * PGlite because a deployment runs web and worker as separate processes; here the web process
+   * is the only one using the directory, so the role is set on the parsed config.
+   */
+  async function start({ role = "all", dataDir, log: appLog = log }: { role?: "all" | "web"; dataDir?: string; log?: Logger } = {}) {
     const dir = dataDir ?? mkdtempSync(join(tmpdir(), "audit-digest-app-"));
     if (!dataDir) {
       await (await createTestDatabase({ dataDir: dir })).close();
       cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     }
-    const app = await startApp({ config: testConfig({ DATA_DIR: dir, PORT: String(await freePort()), ...env }), log });
+    const config = { ...testConfig({ DATA_DIR: dir, PORT: String(await freePort()) }), role };
+    const app = await startApp({ config, log: appLog });
     cleanups.push(() => app.stop());
     return { app, dir, url: `http://127.0.0.1:${app.port}` };
   }
 
   it("accepts a signed delivery, rejects a bad signature, and enqueues a redelivery once", async () => {
-    const { app, url } = await start({ ROLE: "web" });
+    const { app, url } = await start({ role: "web" });
     const payload = webhookExample("pull_request", "synchronize", { installationId: 5 });
     const hook = `${url}/api/github/webhooks`;
 
@@ -117,25 +124,43 @@ describe("webhooks over HTTP to the running app", () => {
     expect(metrics).toContain("audit_digest_dead_letter_jobs 0");
   });
 
-  it("answers /healthz and /readyz, and /readyz turns 503 with the reason when the database is gone", async () => {
-    const { app, url } = await start({ ROLE: "web" });
+  it("answers /healthz and /readyz; when the database is gone /readyz is 503 naming only the part, and the error is logged", async () => {
+    const lines: string[] = [];
+    const captured = pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
+    const { app, url } = await start({ role: "web", log: captured });
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: "ok" });
     expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: "ready" });
     await app.db.close();
+    const failure = await app.db.query("SELECT 1").then(
+      () => new Error("the closed database still answered"),
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
     const response = await fetch(`${url}/readyz`);
     expect(response.status).toBe(503);
-    const body = (await response.json()) as { problems: string[] };
-    expect(body.problems[0]).toMatch(/^database: /);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({ status: "unavailable", problems: ["database unavailable", "job queue unavailable"] });
+    expect(text).not.toContain(failure.message);
+    const logged = lines.map((line) => JSON.parse(line) as { msg: string; part?: string; err?: { message: string } });
+    const database = logged.find((entry) => entry.msg === "readiness check: database unavailable");
+    expect(database?.err?.message).toBe(failure.message);
+    expect(logged.some((entry) => entry.msg === "readiness check: job queue unavailable")).toBe(true);
+  });
+
+  it("refuses to start without a webhook secret, rather than let Probot verify with its default one", async () => {
+    const config = testConfig({ PORT: String(await freePort()) });
+    await expect(startApp({ config: { ...config, github: { ...config.github, webhookSecret: undefined } }, log })).rejects.toThrow(
+      "WEBHOOK_SECRET is required",
+    );
   });
 
   it("runs a job enqueued before a restart after the restart, on the same DATA_DIR", async () => {
-    const first = await start({ ROLE: "web" });
+    const first = await start({ role: "web" });
     const payload = webhookExample("installation", "created", { installationId: 31 });
     const sent = await sendSignedWebhook({ url: `${first.url}/api/github/webhooks`, event: "installation", payload, secret: TEST_WEBHOOK_SECRET });
     expect(sent.status).toBe(200);
     await first.app.stop();
 
-    const second = await start({ ROLE: "all" }, first.dir);
+    const second = await start({ role: "all", dataDir: first.dir });
     const started = Date.now();
     let rows: Array<{ account_login: string; deleted: boolean }> = [];
     while (rows.length === 0 && Date.now() - started < 20_000) {
