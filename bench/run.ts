@@ -3,12 +3,14 @@ import { formatBenchTable, type BenchTable } from "./bench-table.js";
 import { benchParseArtifact } from "./parse-artifact.js";
 import { benchRenderDigest } from "./render-digest.js";
 import { benchRequestsPerIngest } from "./requests-per-ingest.js";
+import { benchScrubSecrets } from "./scrub-secrets.js";
 
 /** Every benchmark, in the order printed. Each runs a fixed amount of work. */
 const BENCHMARKS: Array<{ name: string; run: () => BenchTable | BenchTable[] | Promise<BenchTable | BenchTable[]> }> = [
   { name: "requests per ingest", run: benchRequestsPerIngest },
   { name: "render digest", run: benchRenderDigest },
   { name: "parse artifact", run: benchParseArtifact },
+  { name: "scrub secrets", run: benchScrubSecrets },
 ];
 
 const started = performance.now();
