@@ -30,6 +30,6 @@ describe("the audit-digest process", () => {
       (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
     );
     expect(failure.code).toBe(3);
-    expect(failure.stderr).toContain("signature missing, but --require-hmac was given");
+    expect(failure.stderr).toContain('signature missing, but policy "always" requires one (--require-hmac)');
   });
 });

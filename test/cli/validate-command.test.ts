@@ -28,10 +28,34 @@ afterAll(async () => {
 });
 
 describe("audit-digest validate", () => {
-  it("exits 0 for a valid unsigned artifact and says so", async () => {
+  it("exits 0 for a valid unsigned artifact where no keys are configured, and says so", async () => {
     const file = await write("ok.json", makeArtifact());
-    const result = await run(["validate", file]);
+    const result = await run(["validate", file], {});
     expect(result).toEqual({ code: 0, stdout: 'ok.json: valid (audit_id "org-audit-2024.05", 4 hits; unsigned)\n', stderr: "" });
+  });
+
+  it("applies the app's signature policy: with keys configured an unsigned artifact fails unless the policy says otherwise", async () => {
+    const file = await write("unsigned-policy.json", makeArtifact());
+    const byDefault = await run(["validate", file]);
+    expect(byDefault.code).toBe(3);
+    expect(byDefault.stderr).toBe('unsigned-policy.json: error: signature: signature missing, but policy "always" requires one\n');
+    expect((await run(["validate", file, "--policy", "forks"])).code).toBe(0);
+    const fork = await run(["validate", file, "--policy", "forks", "--fork"]);
+    expect(fork.code).toBe(3);
+    expect(fork.stderr).toContain('policy "forks" requires one');
+    expect((await run(["validate", file, "--policy", "never", "--fork"])).code).toBe(0);
+    const bad = await run(["validate", file, "--policy", "sometimes"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("--policy must be one of always, forks, never");
+  });
+
+  it("exits 2 for an artifact dated more than five minutes in the future", async () => {
+    const later = new Date(Date.now() + 60 * 60 * 1000).toISOString();
+    const result = await run(["validate", await write("future.json", makeArtifact({ generated_at: later })), "--policy", "never"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("future.json: error: generated_at: is in the future");
+    const soon = new Date(Date.now() + 60 * 1000).toISOString();
+    expect((await run(["validate", await write("skew.json", makeArtifact({ generated_at: soon })), "--policy", "never"])).code).toBe(0);
   });
 
   it("exits 0 for a valid signed artifact with --require-hmac (signed with the second, rotated-in key)", async () => {
@@ -42,7 +66,7 @@ describe("audit-digest validate", () => {
   });
 
   it("reads standard input for -", async () => {
-    const result = await run(["validate", "-"], env, JSON.stringify(makeArtifact()));
+    const result = await run(["validate", "-"], {}, JSON.stringify(makeArtifact()));
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("(stdin): valid");
   });
@@ -77,7 +101,7 @@ describe("audit-digest validate", () => {
   it("exits 3 when the signature is missing but required", async () => {
     const result = await run(["validate", await write("unsigned.json", makeArtifact()), "--require-hmac"]);
     expect(result.code).toBe(3);
-    expect(result.stderr).toBe("unsigned.json: error: signature: signature missing, but --require-hmac was given\n");
+    expect(result.stderr).toBe('unsigned.json: error: signature: signature missing, but policy "always" requires one (--require-hmac)\n');
   });
 
   it("exits 3 for an unknown key_id", async () => {
@@ -101,7 +125,7 @@ describe("audit-digest validate", () => {
     const file = await write("signed-nokeys.json", signArtifact(makeArtifact(), k1!));
     const result = await run(["validate", file], {});
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain("warning: signature: signature present but not verified (AUDIT_HMAC_KEYS is not set)");
+    expect(result.stderr).toContain("warning: signature: signed, but not verified: no keys are configured (AUDIT_HMAC_KEYS is not set)");
   });
 
   it("exits 1 for usage errors and unreadable files", async () => {
@@ -153,6 +177,6 @@ describe("audit-digest validate", () => {
   it("prints help with --help and exits 0", async () => {
     const help = await run(["validate", "--help"]);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain("usage: audit-digest validate <file|-> [--require-hmac] [--json]");
+    expect(help.stdout).toContain("usage: audit-digest validate <file|-> [--policy always|forks|never] [--fork] [--require-hmac] [--json]");
   });
 });

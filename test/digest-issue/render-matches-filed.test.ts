@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { runCliInMemory } from "../cli/run-cli-in-memory.js";
 import { createAppHarness, OWNER, REPO, type AppHarness } from "../support/app-harness.js";
-import { artifactFixture, hit } from "../support/artifact-fixtures.js";
+import { artifactFixture, hit, producedBy } from "../support/artifact-fixtures.js";
 
 let harness: AppHarness | undefined;
 let dir: string | undefined;
@@ -24,12 +24,13 @@ it("`audit-digest render` prints exactly the title and body the app filed for th
     ],
   });
   const sha = "9".repeat(40);
-  const run = harness.sim.createWorkflowRun({ repo: `${OWNER}/${REPO}`, headSha: sha, artifacts: [{ name: "consumer-artifact", json: document }] });
+  const run = harness.sim.createWorkflowRun({ repo: `${OWNER}/${REPO}`, headSha: sha, artifacts: [{ name: "consumer-artifact", json: producedBy(document) }] });
+  const uploaded = producedBy(document)({ repository: `${OWNER}/${REPO}`, runId: run.id, headSha: sha });
   await harness.runJob("ingest-workflow-run", { owner: OWNER, repo: REPO, runId: run.id, runAttempt: 1, headSha: sha, fromFork: false });
   const [filed] = harness.sim.issues(`${OWNER}/${REPO}`);
 
   dir = await mkdtemp(join(tmpdir(), "audit-digest-render-"));
-  await writeFile(join(dir, "consumer_artifact.json"), JSON.stringify(document));
+  await writeFile(join(dir, "consumer_artifact.json"), JSON.stringify(uploaded));
   await writeFile(join(dir, "audit-digest.yml"), config);
   const printed = await runCliInMemory(["render", "consumer_artifact.json", "--config", "audit-digest.yml"], { cwd: dir });
   expect(printed.code).toBe(0);

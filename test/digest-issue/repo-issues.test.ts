@@ -4,10 +4,10 @@ import { fingerprintHits } from "../../src/artifact/fingerprint-hit.js";
 import { parseRepoConfig } from "../../src/config/load-repo-config.js";
 import { upsertDigest } from "../../src/digest/upsert-digest.js";
 import { createAppHarness, INSTALLATION_ID, OWNER, REPO, type AppHarness } from "../support/app-harness.js";
-import { artifactFixture, hit } from "../support/artifact-fixtures.js";
+import { artifactFixture, hit, producedBy } from "../support/artifact-fixtures.js";
 
 const HOME = `${OWNER}/${REPO}`;
-const PER_REPO = "issues:\n  mode: per-repo\n";
+const PER_REPO = 'digest:\n  producers: ["acme/*"]\nissues:\n  mode: per-repo\n';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -39,10 +39,11 @@ function threeRepos(overrides: Record<string, unknown> = {}) {
 }
 
 let shaCounter = 0;
-async function ingest(harness: AppHarness, document: Record<string, unknown>) {
-  const headSha = (++shaCounter).toString(16).padStart(40, "0");
-  const run = harness.sim.createWorkflowRun({ repo: HOME, headSha, artifacts: [{ name: "consumer-artifact", json: document }] });
+/** A new commit's run in the home uploads the artifact (signed, naming its run), and it is ingested. */
+async function ingest(harness: AppHarness, document: Record<string, unknown>, { headSha = (++shaCounter).toString(16).padStart(40, "0") } = {}) {
+  const run = harness.sim.createWorkflowRun({ repo: HOME, headSha, artifacts: [{ name: "consumer-artifact", json: producedBy(document) }] });
   await harness.runJob("ingest-workflow-run", { owner: OWNER, repo: REPO, runId: run.id, runAttempt: 1, headSha, fromFork: false });
+  return { runId: run.id, headSha };
 }
 
 const labelled = (harness: AppHarness, repo: string) => harness.sim.issues(repo).filter((issue) => issue.labels.includes("audit-digest"));
@@ -55,7 +56,7 @@ const link = (repo: string, number: number) => `/${repo}/issues/${number}`;
 describe("per-repository issues", () => {
   it("files one issue per affected repository plus the digest, linked both ways; the same artifact again writes nothing", async () => {
     const harness = await setup();
-    await ingest(harness, threeRepos());
+    const run = await ingest(harness, threeRepos());
 
     const digest = digestOf(harness);
     expect(labelled(harness, HOME)).toHaveLength(2);
@@ -75,19 +76,32 @@ describe("per-repository issues", () => {
     expect(harness.sim.countRequests({ route: "POST /repos/{owner}/{repo}/issues" })).toBe(4);
 
     harness.sim.resetLog();
-    await ingest(harness, threeRepos());
+    await harness.runJob("ingest-workflow-run", { owner: OWNER, repo: REPO, ...run, runAttempt: 2, fromFork: false });
     expect(issueWrites(harness)).toEqual([]);
+  });
+
+  it("opens issues only in the home and its digest.producers; findings elsewhere stay in the digest, noted", async () => {
+    const harness = await setup('issues:\n  mode: per-repo\ndigest:\n  producers: ["acme/web"]\n');
+    await ingest(harness, threeRepos());
+    expect(repoIssuesOf(harness, HOME)).toHaveLength(1);
+    expect(repoIssuesOf(harness, "acme/web")).toHaveLength(1);
+    expect(harness.sim.issues("acme/api")).toEqual([]);
+    expect(harness.sim.requests.filter((r) => r.path.startsWith("/repos/acme/api"))).toEqual([]);
+    const body = digestOf(harness).body!;
+    expect(body).toContain("`acme/api` (not the digest's home or one of its digest.producers, so no issue may be opened there)");
+    expect(body).toContain("cmd/main.go");
   });
 
   it("a changed artifact patches only the repositories whose findings changed, and reads no other", async () => {
     const harness = await setup();
-    await ingest(harness, threeRepos());
+    const { headSha } = await ingest(harness, threeRepos());
     const web = repoIssuesOf(harness, "acme/web")[0]!;
     harness.sim.resetLog();
 
+    // A second scan of the same commit (links to acme/app's files stay the same).
     const moved = threeRepos({ generated_at: "2026-11-21T10:00:00Z" });
     (moved.org_unregistered_hits as Array<{ repo: string; line_number: number }>).find((h) => h.repo === "acme/web")!.line_number = 70;
-    await ingest(harness, moved);
+    await ingest(harness, moved, { headSha });
 
     expect(issueWrites(harness).map((r) => `${r.method} ${r.path}`)).toEqual([
       `PATCH /repos/acme/web/issues/${web.number}`,
@@ -200,7 +214,8 @@ describe("per-repository issues", () => {
     expect(body).toContain("No per-repository issue for 3 repositories");
     expect(body).toContain("`acme/docs` (issues are disabled there)");
     expect(body).toContain("`acme/old` (the repository is archived)");
-    expect(body).toContain("`elsewhere/lib` (not reachable by this installation)");
+    expect(body).toContain("`elsewhere/lib` (not the digest's home or one of its digest.producers, so no issue may be opened there)");
+    expect(harness.sim.requests.filter((r) => r.path.startsWith("/repos/elsewhere/"))).toEqual([]);
     expect(repoIssuesOf(harness, "acme/web")).toHaveLength(1);
     expect(harness.sim.issues("acme/old")).toEqual([]);
     const [check] = harness.sim.checkRuns(HOME);

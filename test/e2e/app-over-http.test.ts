@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startApp } from "../../src/start-app.js";
 import { HMAC_KEYS } from "../support/app-harness.js";
 import { freePort } from "../support/free-port.js";
-import { artifactFixture, signed } from "../support/artifact-fixtures.js";
+import { artifactFixture, producedBy } from "../support/artifact-fixtures.js";
 import { createGitHubSimulator } from "../support/github-simulator/index.js";
 import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testConfig } from "../support/test-config.js";
 import { createTestDatabase } from "../support/test-database.js";
@@ -40,7 +40,7 @@ describe("the running app against the GitHub simulator over HTTP", () => {
     });
     sim.createRepository({ owner: "acme", name: "app" });
     const headSha = "f".repeat(40);
-    const run = sim.createWorkflowRun({ repo: "acme/app", headSha, artifacts: [{ name: "consumer-artifact", json: signed(artifactFixture()) }] });
+    const run = sim.createWorkflowRun({ repo: "acme/app", headSha, artifacts: [{ name: "consumer-artifact", json: producedBy(artifactFixture()) }] });
 
     // The app: its own data directory, GitHub reached through GHE_HOST.
     const dataDir = mkdtempSync(join(tmpdir(), "audit-digest-e2e-"));

@@ -1,7 +1,10 @@
 import { strToU8, zipSync } from "fflate";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAppHarness, OWNER, REPO, type AppHarness } from "../support/app-harness.js";
-import { artifactFixture, hit, signed } from "../support/artifact-fixtures.js";
+import { isFromFork } from "../../src/ingest/is-from-fork.js";
+import { artifactFixture, hit, producedBy } from "../support/artifact-fixtures.js";
+import type { ArtifactRunFacts } from "../support/github-simulator/build-artifact-zip.js";
+import { webhookExample } from "../support/webhook-examples.js";
 
 const SHA = "b".repeat(40);
 const REPOSITORY = `${OWNER}/${REPO}`;
@@ -40,7 +43,7 @@ async function ledger() {
 describe("ingest gate", () => {
   it("passes a valid signed artifact with counts by repository and severity, and annotates this repository's findings", async () => {
     await setup();
-    const run = workflowRun([{ name: "consumer-artifact", json: signed(artifactFixture()) }]);
+    const run = workflowRun([{ name: "consumer-artifact", json: producedBy(artifactFixture()) }]);
     await ingest(run.id);
 
     const check = gate();
@@ -59,7 +62,7 @@ describe("ingest gate", () => {
 
   it("verifies an artifact signed with the second listed key (rotation)", async () => {
     await setup();
-    const run = workflowRun([{ name: "consumer-artifact", json: signed(artifactFixture(), "k2") }]);
+    const run = workflowRun([{ name: "consumer-artifact", json: producedBy(artifactFixture(), { keyId: "k2" }) }]);
     await ingest(run.id);
     expect(gate().conclusion).toBe("success");
     expect(gate().output.summary).toContain('signature valid (key "k2")');
@@ -67,9 +70,16 @@ describe("ingest gate", () => {
 
   it("fails a tampered artifact and names the signature", async () => {
     await setup();
-    const document = signed(artifactFixture());
-    (document.org_unregistered_hits as Array<{ line_number: number }>)[0]!.line_number = 11;
-    const run = workflowRun([{ name: "consumer-artifact", json: document }]);
+    const run = workflowRun([
+      {
+        name: "consumer-artifact",
+        json: (facts: ArtifactRunFacts) => {
+          const document = producedBy(artifactFixture())(facts);
+          (document.org_unregistered_hits as Array<{ line_number: number }>)[0]!.line_number = 11;
+          return document;
+        },
+      },
+    ]);
     await ingest(run.id);
     const check = gate();
     expect(check.conclusion).toBe("failure");
@@ -89,19 +99,46 @@ describe("ingest gate", () => {
     expect(check.output.text).toContain("`org_unregistered_hits[1].line_number`");
   });
 
-  it("requires a signature on a fork's run by default, and not on the repository's own", async () => {
+  it("with signing keys configured, requires a signature from every run by default", async () => {
     await setup();
-    const forkRun = workflowRun([{ name: "consumer-artifact", json: artifactFixture() }], { fork: true });
+    const own = workflowRun([{ name: "consumer-artifact", json: producedBy(artifactFixture(), { sign: false }) }]);
+    await ingest(own.id);
+    expect(gate().conclusion).toBe("failure");
+    expect(gate().output.summary).toContain("signature missing: the artifact has no signature member, and policy requires one");
+    expect(harness.sim.issues(REPOSITORY)).toEqual([]);
+  });
+
+  it("without keys, requires a signature on a fork's run (also a deleted fork's), and not on the repository's own", async () => {
+    await setup({ AUDIT_HMAC_KEYS: "" });
+    const forkRun = workflowRun([{ name: "consumer-artifact", json: producedBy(artifactFixture(), { sign: false }) }], { fork: true });
     await ingest(forkRun.id, { fromFork: true });
     expect(gate().conclusion).toBe("failure");
     expect(gate().output.summary).toContain("signature missing");
 
     const ownSha = "d".repeat(40);
-    const ownRun = harness.sim.createWorkflowRun({ repo: REPOSITORY, headSha: ownSha, artifacts: [{ name: "consumer-artifact", json: artifactFixture() }] });
+    const ownRun = harness.sim.createWorkflowRun({ repo: REPOSITORY, headSha: ownSha, artifacts: [{ name: "consumer-artifact", json: producedBy(artifactFixture(), { sign: false }) }] });
     await harness.runJob("ingest-workflow-run", { owner: OWNER, repo: REPO, runId: ownRun.id, runAttempt: 1, headSha: ownSha, fromFork: false });
     const [own] = harness.sim.checkRuns(REPOSITORY, { headSha: ownSha });
     expect(own?.conclusion).toBe("success");
     expect(own?.output.summary).toContain("unsigned (not required for this run)");
+
+    // A fork deleted since its run shows no head repository: it still counts as a fork, also for "Re-run ingest".
+    const goneSha = "e".repeat(40);
+    const gone = harness.sim.createWorkflowRun({
+      repo: REPOSITORY,
+      headSha: goneSha,
+      fork: true,
+      headRepositoryDeleted: true,
+      artifacts: [{ name: "consumer-artifact", json: producedBy(artifactFixture(), { sign: false }) }],
+    });
+    const event = webhookExample("workflow_run", "completed");
+    event.workflow_run.head_repository = null;
+    await harness.runJob("ingest-workflow-run", { owner: OWNER, repo: REPO, runId: gone.id, runAttempt: 1, headSha: goneSha, fromFork: isFromFork(event.workflow_run) });
+    await harness.runJob("rerun-ingest", { owner: OWNER, repo: REPO, headSha: goneSha });
+    const goneChecks = harness.sim.checkRuns(REPOSITORY, { headSha: goneSha });
+    expect(goneChecks.map((c) => c.conclusion)).toEqual(["failure", "failure"]);
+    expect(goneChecks.every((c) => c.output.summary.includes("signature missing"))).toBe(true);
+    expect(harness.sim.issues(REPOSITORY).filter((i) => i.labels.includes("audit-digest"))).toHaveLength(1);
   });
 
   it("refuses a zip holding ../evil.json, naming the entry", async () => {
@@ -150,7 +187,7 @@ describe("ingest gate", () => {
     await setup();
     harness.sim.createRepository({ owner: OWNER, name: ".github" });
     harness.sim.setFileContent({ repo: `${OWNER}/.github`, path: ".github/audit-digest.yml", content: "artifact:\n  name: org-audit-results\n" });
-    const run = workflowRun([{ name: "org-audit-results", json: signed(artifactFixture()) }]);
+    const run = workflowRun([{ name: "org-audit-results", json: producedBy(artifactFixture()) }]);
     await ingest(run.id);
     expect(gate().conclusion).toBe("success");
 
@@ -190,7 +227,7 @@ describe("ingest gate", () => {
 
   it("keeps the verdict when another workflow of the same commit finishes without the artifact", async () => {
     await setup();
-    const audit = workflowRun([{ name: "consumer-artifact", json: signed(artifactFixture()) }]);
+    const audit = workflowRun([{ name: "consumer-artifact", json: producedBy(artifactFixture()) }]);
     await ingest(audit.id);
     const lint = workflowRun([{ name: "lint-report", json: {} }]);
     await ingest(lint.id);
@@ -202,7 +239,7 @@ describe("ingest gate", () => {
 
   it("does nothing for the same run attempt ingested twice (a redelivered workflow_run)", async () => {
     await setup();
-    const run = workflowRun([{ name: "consumer-artifact", json: signed(artifactFixture()) }]);
+    const run = workflowRun([{ name: "consumer-artifact", json: producedBy(artifactFixture()) }]);
     await ingest(run.id);
     const writes = harness.sim.writes().length;
     const requests = harness.sim.requests.length;
@@ -220,7 +257,7 @@ describe("ingest gate", () => {
     expect(queued.status).toBe("queued");
     expect(queued.actions.map((a) => a.identifier)).toEqual(["rerun-ingest"]);
 
-    const run = workflowRun([{ name: "consumer-artifact", json: signed(artifactFixture()) }]);
+    const run = workflowRun([{ name: "consumer-artifact", json: producedBy(artifactFixture()) }]);
     await ingest(run.id);
     expect(gate().id).toBe(queued.id);
     expect(gate().conclusion).toBe("success");
@@ -229,7 +266,7 @@ describe("ingest gate", () => {
   it("sends more than 50 annotations 50 per request, capped in total", async () => {
     await setup();
     const many = Array.from({ length: 620 }, (_, i) => hit({ repo: "acme/app", path: `src/f${i}.ts`, line_number: i + 1, pattern: "p" }));
-    const run = workflowRun([{ name: "consumer-artifact", json: artifactFixture({ org_unregistered_hits: many }) }]);
+    const run = workflowRun([{ name: "consumer-artifact", json: producedBy(artifactFixture({ org_unregistered_hits: many })) }]);
     await ingest(run.id);
     const check = gate();
     expect(check.output.annotations).toHaveLength(500);
@@ -241,7 +278,7 @@ describe("ingest gate", () => {
 
   it("still gives the verdict, saying why, when the app may not file issues", async () => {
     await setup({}, { actions: "read", checks: "write", contents: "read", metadata: "read" });
-    const run = workflowRun([{ name: "consumer-artifact", json: signed(artifactFixture()) }]);
+    const run = workflowRun([{ name: "consumer-artifact", json: producedBy(artifactFixture()) }]);
     await ingest(run.id);
     const check = gate();
     expect(check.conclusion).toBe("success");
@@ -252,7 +289,7 @@ describe("ingest gate", () => {
 
   it("re-runs the ingest when asked, on a new check run", async () => {
     await setup();
-    const run = workflowRun([{ name: "consumer-artifact", json: signed(artifactFixture()) }]);
+    const run = workflowRun([{ name: "consumer-artifact", json: producedBy(artifactFixture()) }]);
     await ingest(run.id);
     await harness.runJob("rerun-ingest", { owner: OWNER, repo: REPO, headSha: SHA });
     const runs = harness.sim.checkRuns(REPOSITORY, { headSha: SHA });

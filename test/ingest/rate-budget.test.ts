@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createAppHarness, OWNER, REPO, type AppHarness } from "../support/app-harness.js";
-import { artifactFixture, hit } from "../support/artifact-fixtures.js";
+import { artifactFixture, hit, producedBy } from "../support/artifact-fixtures.js";
 
 const REPOSITORY = `${OWNER}/${REPO}`;
 const SHA = "e".repeat(40);
@@ -19,7 +19,7 @@ async function queuedIngests() {
 describe("GitHub API budget", () => {
   it("defers an ingest that runs out of budget to the reset time, and loses nothing", async () => {
     harness = await createAppHarness({ simOptions: { rateLimit: { limit: 4 } } });
-    const run = harness.sim.createWorkflowRun({ repo: REPOSITORY, headSha: SHA, artifacts: [{ name: "consumer-artifact", json: artifactFixture() }] });
+    const run = harness.sim.createWorkflowRun({ repo: REPOSITORY, headSha: SHA, artifacts: [{ name: "consumer-artifact", json: producedBy(artifactFixture()) }] });
     await harness.runJob("ingest-workflow-run", { owner: OWNER, repo: REPO, runId: run.id, runAttempt: 1, headSha: SHA, fromFork: false });
 
     expect(harness.sim.countRequests({ status: 403 })).toBe(1);
@@ -42,11 +42,11 @@ describe("GitHub API budget", () => {
   it("below rate.digest_only_below files the digest only, and says why in it", async () => {
     harness = await createAppHarness();
     harness.sim.createRepository({ owner: OWNER, name: "web" });
-    harness.sim.setFileContent({ repo: REPOSITORY, path: ".github/audit-digest.yml", content: "issues:\n  mode: per-repo\nrate:\n  digest_only_below: 4999\n" });
+    harness.sim.setFileContent({ repo: REPOSITORY, path: ".github/audit-digest.yml", content: 'digest:\n  producers: ["acme/*"]\nissues:\n  mode: per-repo\nrate:\n  digest_only_below: 4999\n' });
     const document = artifactFixture({
       org_unregistered_hits: [hit({ repo: "acme/app", path: "a.ts", line_number: 1, pattern: "p" }), hit({ repo: "acme/web", path: "b.ts", line_number: 2, pattern: "p" })],
     });
-    const run = harness.sim.createWorkflowRun({ repo: REPOSITORY, headSha: SHA, artifacts: [{ name: "consumer-artifact", json: document }] });
+    const run = harness.sim.createWorkflowRun({ repo: REPOSITORY, headSha: SHA, artifacts: [{ name: "consumer-artifact", json: producedBy(document) }] });
     await harness.runJob("ingest-workflow-run", { owner: OWNER, repo: REPO, runId: run.id, runAttempt: 1, headSha: SHA, fromFork: false });
 
     const filed = [...harness.sim.issues(REPOSITORY), ...harness.sim.issues("acme/web")];

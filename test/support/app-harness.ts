@@ -1,6 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { pino } from "pino";
 import { Probot } from "probot";
-import { createOctokitClass } from "../../src/github/create-octokit-class.js";
+import { createOctokitClass, type OctokitClassOptions } from "../../src/github/create-octokit-class.js";
 import { jobHandlers } from "../../src/job-handlers.js";
 import type { JobHandler } from "../../src/jobs/job-handler.js";
 import type { JobData, JobName } from "../../src/jobs/job-payloads.js";
@@ -44,9 +45,15 @@ export async function createAppHarness({
   sim: givenSim,
   permissions = { actions: "read", checks: "write", issues: "write", contents: "read", metadata: "read", pull_requests: "read" },
   simOptions = {},
+  octokit = { throttle: false },
 }: {
   /** Options of a new simulator (rate limits, clock…). */
   simOptions?: Parameters<typeof createGitHubSimulator>[0];
+  /**
+   * Options of the app's Octokit class; default `{ throttle: false }`. Tests about rate limits
+   * pass e.g. `{ retryAfterBaseValue: 1 }`: throttling on, waits shortened.
+   */
+  octokit?: OctokitClassOptions;
   env?: Record<string, string>;
   /** A database to use instead of a fresh PGlite clone (left open on close). */
   db?: Database;
@@ -68,9 +75,10 @@ export async function createAppHarness({
     appId: TEST_APP_ID,
     privateKey: testPrivateKey,
     log,
-    Octokit: createOctokitClass({ throttle: false }),
+    Octokit: createOctokitClass(octokit),
     request: { fetch: sim.fetch },
   });
+  const simClock = simOptions.now;
   const runner: JobRunner = {
     db,
     queue,
@@ -80,6 +88,8 @@ export async function createAppHarness({
     rateLimits: new RateLimitTracker(metrics.githubRateLimitRemaining),
     authenticate: (installationId) => probot.auth(installationId),
     authenticateApp: () => probot.auth(),
+    // The worker reads rate-limit resets on the simulator's clock when a test controls it.
+    ...(simClock ? { now: () => new Date(simClock()) } : {}),
   };
   return {
     sim,
@@ -88,7 +98,7 @@ export async function createAppHarness({
     runner,
     taskContext: { db, config, log, githubApp: runner.authenticateApp, github: runner.authenticate },
     async runJob(name, data) {
-      const job = { id: "test", name, data: { ...data, installationId: INSTALLATION_ID, deliveryId: null } as JobData<typeof name> };
+      const job = { id: randomUUID(), name, data: { ...data, installationId: INSTALLATION_ID, deliveryId: null } as JobData<typeof name> };
       await runQueuedJob(job, jobHandlers[name] as JobHandler<typeof name>, runner);
     },
     async close() {
