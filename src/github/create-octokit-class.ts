@@ -1,11 +1,11 @@
 import { ProbotOctokit } from "probot";
+import { resolveInPlaceRetryLimits, type InPlaceRetryLimits } from "./in-place-retry-limits.js";
 
-export interface OctokitClassOptions {
-  /** Times a request is retried after GitHub's primary rate limit before giving up. */
-  rateLimitRetries?: number;
-  /** Times a request is retried after a secondary rate limit (abuse detection). */
-  secondaryRateLimitRetries?: number;
-  /** Milliseconds waited per second of `retry-after`; 1,000 in production, less in tests. */
+export interface OctokitClassOptions extends Partial<InPlaceRetryLimits> {
+  /**
+   * Milliseconds waited per second of `retry-after` (throttling) and per second of backoff
+   * (5xx retries); 1,000 in production, less in tests.
+   */
   retryAfterBaseValue?: number;
   /**
    * false turns request spacing and rate-limit retries off (tests that are not about them run
@@ -14,44 +14,65 @@ export interface OctokitClassOptions {
   throttle?: boolean;
 }
 
-type ThrottleRequestOptions = { method: string; url: string; request: { retryCount: number } };
+/**
+ * Statuses plugin-retry gives back at once: GitHub's answer will not change by asking again
+ * (400, 401, 403, 404, 410, 422, 451), or a rate limit, which the throttling plugin and the
+ * job's deferral handle (403, 429). Everything else (5xx, network failures) is retried.
+ */
+export const DO_NOT_RETRY_STATUSES: readonly number[] = [400, 401, 403, 404, 410, 422, 429, 451];
+
+type ThrottleRequestOptions = { method: string; url: string };
 type OctokitWithLog = { log: { warn: (obj: object, msg: string) => void } };
 
 /**
- * The Octokit class the app uses. Probot's default does not retry after a secondary rate limit;
- * here both limits retry a bounded number of times and log which installation hit them. The
- * function form of `defaults` keeps Probot's throttle state (the Redis connection when
+ * The Octokit class the app uses. No request waits long in place, because a waiting job holds
+ * its locks and database connection:
+ * - a primary rate limit is never retried in place: the 403/429 reaches the job, which is
+ *   deferred to `x-ratelimit-reset`;
+ * - a secondary rate limit is retried in place only while `retry-after` is at most
+ *   `maxRetryAfterInPlaceSeconds`, at most `secondaryRateLimitRetries` times; otherwise the
+ *   job is deferred by `retry-after`;
+ * - 5xx and network failures are retried `serverErrorRetries` times with backoff; other 4xx never.
+ * The function form of `defaults` keeps Probot's throttle state (the Redis connection when
  * `REDIS_URL` is set), which the object form would overwrite.
  */
-export function createOctokitClass({
-  rateLimitRetries = 2,
-  secondaryRateLimitRetries = 3,
-  retryAfterBaseValue,
-  throttle: throttleEnabled = true,
-}: OctokitClassOptions = {}): typeof ProbotOctokit {
+export function createOctokitClass({ retryAfterBaseValue, throttle: throttleEnabled = true, ...given }: OctokitClassOptions = {}): typeof ProbotOctokit {
+  const limits = resolveInPlaceRetryLimits(given);
+  if (retryAfterBaseValue !== undefined && !(Number.isFinite(retryAfterBaseValue) && retryAfterBaseValue >= 0)) {
+    throw new RangeError(`retryAfterBaseValue must be a number of milliseconds from 0 (got ${retryAfterBaseValue})`);
+  }
+  const baseValue = retryAfterBaseValue === undefined ? {} : { retryAfterBaseValue };
   return ProbotOctokit.defaults((options: Record<string, unknown>): Record<string, unknown> => {
     const throttle = (options.throttle ?? {}) as Record<string, unknown>;
+    const retry = (options.retry ?? {}) as Record<string, unknown>;
     const installationId = readInstallationId(options);
     return {
       ...options,
       throttle: {
         ...throttle,
         enabled: throttleEnabled,
-        ...(retryAfterBaseValue === undefined ? {} : { retryAfterBaseValue }),
-        onRateLimit: retryBounded({ limit: rateLimitRetries, what: "GitHub rate limit reached", installationId }),
-        onSecondaryRateLimit: retryBounded({ limit: secondaryRateLimitRetries, what: "GitHub secondary rate limit reached", installationId }),
+        ...baseValue,
+        onRateLimit: (retryAfter: number, request: ThrottleRequestOptions, octokit: OctokitWithLog): boolean => {
+          octokit.log.warn({ installationId, method: request.method, url: request.url, retryAfter }, "GitHub rate limit reached; the job waits in the queue for the reset");
+          return false;
+        },
+        onSecondaryRateLimit: (retryAfter: number, request: ThrottleRequestOptions, octokit: OctokitWithLog, retryCount: number): boolean => {
+          const retry = retryCount < limits.secondaryRateLimitRetries && retryAfter <= limits.maxRetryAfterInPlaceSeconds;
+          octokit.log.warn(
+            { installationId, method: request.method, url: request.url, retryAfter, retryCount, retry },
+            retry ? "GitHub secondary rate limit reached; retrying after retry-after" : "GitHub secondary rate limit reached; the job waits in the queue instead",
+          );
+          return retry;
+        },
+      },
+      retry: {
+        ...retry,
+        doNotRetry: [...DO_NOT_RETRY_STATUSES],
+        retries: limits.serverErrorRetries,
+        ...baseValue,
       },
     };
   });
-}
-
-/** A throttle handler that retries up to `limit` times and logs each hit with the installation. */
-function retryBounded({ limit, what, installationId }: { limit: number; what: string; installationId: number | undefined }) {
-  return (retryAfter: number, request: ThrottleRequestOptions, octokit: OctokitWithLog): boolean => {
-    const retry = request.request.retryCount < limit;
-    octokit.log.warn({ installationId, method: request.method, url: request.url, retryAfter, retry }, what);
-    return retry;
-  };
 }
 
 function readInstallationId(options: Record<string, unknown>): number | undefined {

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { AppConfig } from "../config/app-config.js";
 import type { Database } from "../db/database.js";
-import { rateLimitResetOf } from "../github/rate-limit-reset-of.js";
+import { classifyGitHubError } from "../github/classify-github-error.js";
 import type { RateLimitTracker } from "../github/rate-limit-tracker.js";
 import type { Metrics } from "../metrics/create-metrics.js";
 import { DeferJobError } from "./defer-job-error.js";
@@ -23,16 +23,21 @@ export interface JobRunner {
   authenticate(installationId: number): Promise<InstallationOctokit>;
   /** An Octokit authenticated as the app itself (Probot's `auth()`). */
   authenticateApp(): Promise<InstallationOctokit>;
+  /** The clock that rate-limit resets are compared with (the system clock unless given). */
+  now?: () => Date;
 }
 
 /**
  * Runs one job's handler and sorts its failures by kind:
- * - spent GitHub budget (known before the first call, or answered by GitHub): the job is put
- *   back to run at the reset time, without spending a retry: nothing is dropped;
+ * - spent GitHub budget (known before the first call, or answered by GitHub's primary rate
+ *   limit) or a secondary rate limit the Octokit did not wait out in place: the handler has
+ *   returned, so its locks and connections are released, and the job is sent again to start
+ *   at the reset (or after `retry-after`), without spending a retry: nothing is dropped;
  * - anything else: the job fails, and pg-boss retries it with backoff, then dead-letters it.
  */
 export async function runQueuedJob<N extends JobName>(job: QueuedJob<N>, handler: JobHandler<N>, runner: JobRunner): Promise<void> {
   const { queue, metrics, rateLimits } = runner;
+  const now = runner.now ?? (() => new Date());
   const installationId = job.data.installationId;
   const log = runner.log.child({ job: job.name, jobId: job.id, installationId, deliveryId: job.data.deliveryId });
   let octokit: Promise<InstallationOctokit> | undefined;
@@ -43,9 +48,9 @@ export async function runQueuedJob<N extends JobName>(job: QueuedJob<N>, handler
     log,
     config: runner.config,
     metrics,
-    rateLimit: () => rateLimits.get(installationId),
+    rateLimit: () => rateLimits.get(installationId, now()),
     github: () => {
-      const spent = rateLimits.get(installationId);
+      const spent = rateLimits.get(installationId, now());
       if (spent?.remaining === 0) return Promise.reject(new DeferJobError(spent.resetAt, "GitHub API budget of the installation is spent"));
       return (octokit ??= runner.authenticate(installationId).then((client) => {
         rateLimits.observe(client, installationId);
@@ -58,11 +63,11 @@ export async function runQueuedJob<N extends JobName>(job: QueuedJob<N>, handler
     await handler(job, ctx);
     metrics.jobsProcessed.inc({ queue: job.name, outcome: "completed" });
   } catch (error) {
-    const until = error instanceof DeferJobError ? error.until : rateLimitResetOf(error);
-    if (until) {
-      await queue.send(job.name, job.data, { startAfter: until });
+    const deferral = deferralOf(error, now());
+    if (deferral) {
+      await queue.send(job.name, job.data, { startAfter: deferral.until });
       metrics.jobsProcessed.inc({ queue: job.name, outcome: "deferred" });
-      log.warn({ until: until.toISOString() }, "job deferred until GitHub's rate limit resets");
+      log.warn({ until: deferral.until.toISOString(), reason: deferral.reason }, "job deferred until GitHub accepts requests again");
       return;
     }
     metrics.jobsProcessed.inc({ queue: job.name, outcome: "failed" });
@@ -71,4 +76,13 @@ export async function runQueuedJob<N extends JobName>(job: QueuedJob<N>, handler
   } finally {
     stopTimer();
   }
+}
+
+/** When a failure means "wait", until when and why; undefined for failures the queue retries. */
+function deferralOf(error: unknown, now: Date): { until: Date; reason: string } | undefined {
+  if (error instanceof DeferJobError) return { until: error.until, reason: error.message };
+  const failure = classifyGitHubError(error, now);
+  if (failure.kind === "rate-limit") return { until: failure.until, reason: "GitHub's primary rate limit is spent" };
+  if (failure.kind === "secondary-rate-limit") return { until: failure.until, reason: "GitHub's secondary rate limit asked to wait" };
+  return undefined;
 }

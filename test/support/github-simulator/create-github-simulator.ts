@@ -3,7 +3,7 @@ import { newDeliveryGuid, sendWebhook, type WebhookInput } from "./deliver-webho
 import { createRequestDispatcher } from "./dispatch-request.js";
 import { createFaultInjector, type FaultHandle, type FaultSpec } from "./fault-injector.js";
 import { loadOpenApiSubset } from "./load-openapi-subset.js";
-import { createRateLimiter } from "./rate-limiter.js";
+import { createRateLimiter, installationLimiterKey, type RateResource } from "./rate-limiter.js";
 import { requestMatches, type LoggedRequest, type RequestFilter } from "./request-log.js";
 import { createRequestValidator, type RequestValidator } from "./request-validator.js";
 import type { BlobStore, RouteDefinition } from "./route-definition.js";
@@ -62,6 +62,12 @@ export interface GitHubSimulator extends WorldArranger, WorldReader {
   assertNoViolations: () => void;
   injectFault: (spec: FaultSpec) => FaultHandle;
   clearFaults: () => void;
+  /**
+   * Puts an installation's current rate-limit window (core unless `resource` says search) at
+   * `remaining` requests left, resetting at `resetAt` (epoch ms on the simulator's clock, within
+   * the window that starts now): as if it had spent the rest earlier in the window.
+   */
+  setRateLimit: (input: { installationId: number; remaining: number; resetAt: number; resource?: RateResource }) => void;
   /** Signs and POSTs a webhook, records it as an app hook delivery, and returns the receiver's status (0 when unreachable). */
   deliverWebhook: (input: WebhookInput) => Promise<number>;
   /** Recorded app hook deliveries, oldest first. */
@@ -111,16 +117,17 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions = {}): Git
   const redeliver = (delivery: SimHookDelivery) =>
     sendWebhook(state, { url: delivery.url, secret: delivery.secret, event: delivery.event, body: delivery.requestBody, guid: delivery.guid, redelivery: true });
 
+  const limiter = createRateLimiter({
+    now,
+    coreLimit: options.rateLimit?.limit ?? 5000,
+    anonymousCoreLimit: 60,
+    searchLimit: options.rateLimit?.searchPerMinute ?? 30,
+    contentCreatingPerMinute: options.secondaryLimits?.contentCreatingPerMinute ?? 80,
+    concurrent: options.secondaryLimits?.concurrent ?? 100,
+  });
   const dispatch = createRequestDispatcher({
     state,
-    limiter: createRateLimiter({
-      now,
-      coreLimit: options.rateLimit?.limit ?? 5000,
-      anonymousCoreLimit: 60,
-      searchLimit: options.rateLimit?.searchPerMinute ?? 30,
-      contentCreatingPerMinute: options.secondaryLimits?.contentCreatingPerMinute ?? 80,
-      concurrent: options.secondaryLimits?.concurrent ?? 100,
-    }),
+    limiter,
     faults,
     validate: (sharedValidator ??= createRequestValidator()),
     matchRoute: createRouteMatcher(operations),
@@ -168,6 +175,10 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions = {}): Git
     },
     injectFault: (spec) => faults.inject(spec),
     clearFaults: () => faults.clear(),
+    setRateLimit: ({ installationId, remaining, resetAt, resource = "core" }) => {
+      if (!state.installations.has(installationId)) throw new Error(`No installation ${installationId} in the simulator`);
+      limiter.arrange(installationLimiterKey(installationId), resource, { remaining, resetAt });
+    },
     deliverWebhook: async (input) => {
       const delivery = await sendWebhook(state, {
         url: input.url,

@@ -2,7 +2,7 @@ import { apiUrls } from "./api-urls.js";
 import { authenticateRequest, installationCoversRepository, requirePermission, type Actor } from "./authenticate-request.js";
 import type { FaultInjector } from "./fault-injector.js";
 import { GitHubError, notFound } from "./github-error.js";
-import type { RateLimiter, RateLimitStatus, RateResource } from "./rate-limiter.js";
+import { installationLimiterKey, type RateLimiter, type RateLimitStatus, type RateResource } from "./rate-limiter.js";
 import type { LoggedRequest } from "./request-log.js";
 import type { RequestValidator } from "./request-validator.js";
 import type { BlobStore, RouteContext, RouteDefinition, RouteResult } from "./route-definition.js";
@@ -74,7 +74,7 @@ function rateHeaders(status: RateLimitStatus): Record<string, string> {
 }
 
 function limiterKey(actor: Actor): string {
-  if (actor.kind === "installation") return `installation:${actor.installation.id}`;
+  if (actor.kind === "installation") return installationLimiterKey(actor.installation.id);
   return actor.kind;
 }
 

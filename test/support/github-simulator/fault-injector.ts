@@ -4,7 +4,7 @@ export interface FaultSpec {
   /** Route template as in the OpenAPI description, e.g. "/repos/{owner}/{repo}/issues". */
   route: string;
   /** Status to answer with; omit for a latency-only fault. */
-  status?: 403 | 404 | 410 | 422 | 429 | 500 | 502 | 503;
+  status?: 400 | 401 | 403 | 404 | 410 | 422 | 429 | 451 | 500 | 502 | 503 | 504;
   message?: string;
   /** Fire this many times, then remove itself. */
   times?: number;
@@ -37,14 +37,18 @@ export interface FaultInjector {
 }
 
 const DEFAULT_MESSAGES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Bad credentials",
   403: "Resource not accessible by integration",
   404: "Not Found",
   410: "Gone",
   422: "Validation Failed",
   429: "Too Many Requests",
+  451: "Repository access blocked",
   500: "Server Error",
   502: "Server Error",
   503: "Service Unavailable",
+  504: "Gateway Timeout",
 };
 
 interface ActiveFault {

@@ -29,11 +29,18 @@ export interface RateLimiter {
   admitContentCreating(key: string): number | undefined;
   /** Marks a request in flight; undefined when too many are. */
   acquire(key: string): (() => void) | undefined;
+  /** Puts the caller's current window at `remaining` requests left, ending at `resetAt` (epoch ms). */
+  arrange(key: string, resource: RateResource, window: { remaining: number; resetAt: number }): void;
 }
 
 interface Window {
   startedAt: number;
   used: number;
+}
+
+/** The limiter key of an installation's requests. */
+export function installationLimiterKey(installationId: number): string {
+  return `installation:${installationId}`;
 }
 
 const WINDOW_MS: Record<RateResource, number> = { core: 60 * 60 * 1000, search: 60 * 1000 };
@@ -88,6 +95,15 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       }
       recent.push(now);
       return undefined;
+    },
+    arrange(key, resource, { remaining, resetAt }) {
+      const limit = limitFor(key, resource);
+      if (!Number.isInteger(remaining) || remaining < 0 || remaining > limit) throw new RangeError(`remaining must be a whole number from 0 to ${limit} (got ${remaining})`);
+      const now = options.now();
+      if (!(resetAt > now && resetAt <= now + WINDOW_MS[resource])) {
+        throw new RangeError(`resetAt must lie within the ${resource} window that starts now (got ${new Date(resetAt).toISOString()})`);
+      }
+      windows.set(`${resource}:${key}`, { startedAt: resetAt - WINDOW_MS[resource], used: limit - remaining });
     },
     acquire(key) {
       const current = inFlight.get(key) ?? 0;
