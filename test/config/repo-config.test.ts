@@ -12,9 +12,10 @@ describe("parseRepoConfig", () => {
       expect(result).toEqual({
         ok: true,
         config: {
-          artifact: { name: "consumer-artifact", require_signature: "forks" },
+          // require_signature unset: the app resolves it (always once keys are configured, else forks).
+          artifact: { name: "consumer-artifact" },
           limits: {},
-          digest: { labels: ["audit-digest"], title: "Audit digest: {audit_id}" },
+          digest: { labels: ["audit-digest"], title: "Audit digest: {audit_id}", producers: [] },
           issues: { mode: "digest", max_new_per_run: 20 },
           rate: { digest_only_below: 500 },
           suppressions: [],

@@ -137,7 +137,7 @@ describe("ingest gate", () => {
     await harness.runJob("rerun-ingest", { owner: OWNER, repo: REPO, headSha: goneSha });
     const goneChecks = harness.sim.checkRuns(REPOSITORY, { headSha: goneSha });
     expect(goneChecks.map((c) => c.conclusion)).toEqual(["failure", "failure"]);
-    expect(goneChecks.every((c) => c.output.summary.includes("signature missing"))).toBe(true);
+    expect(goneChecks.every((c) => c.output.summary?.includes("signature missing") === true)).toBe(true);
     expect(harness.sim.issues(REPOSITORY).filter((i) => i.labels.includes("audit-digest"))).toHaveLength(1);
   });
 
