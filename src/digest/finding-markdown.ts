@@ -1,12 +1,13 @@
-import { scrubSecrets } from "../artifact/scrub-secrets.js";
+import { REDACTION_PREFIX, scrubSecrets } from "../artifact/scrub-secrets.js";
 import type { DigestFinding } from "./digest-finding.js";
 import { codeSpan, fencedCodeBlock } from "./markdown-code.js";
 import { neutralizeMentions } from "./neutralize-mentions.js";
 
 /**
  * How one finding appears in Markdown (digest body and comments). Everything that came from
- * an artifact is scrubbed of secrets, neutralised (no pings, no cross-links) and put in code
- * spans or fences it cannot break out of.
+ * an artifact is scrubbed of secrets and put in code spans or fences it cannot break out of.
+ * GitHub links no mention or reference inside code, so code gets no invisible characters;
+ * plain text is neutralised (no pings, no cross-links).
  */
 
 const HOST = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*(?::[0-9]{1,5})?$/;
@@ -26,19 +27,35 @@ function encodePath(path: string): string {
   return path.split("/").map(encodeSegment).join("/");
 }
 
+/** Whether `text` can go into a link as it is: it holds no secret and nothing already redacted. */
+function linkable(text: string): boolean {
+  return !text.includes(REDACTION_PREFIX) && scrubSecrets(text) === text;
+}
+
 /**
- * `https://<host>/<repo>/blob/<sha>/<path>#L<line>`, or `undefined` when the SHA is unknown.
- * Every segment is percent-encoded, so the URL is safe as a Markdown link destination.
+ * `https://<host>/<repo>/blob/<sha>/<path>#L<line>`, or `undefined` when the SHA is unknown or
+ * the repository or path holds a secret (or a redaction): a link must not carry what the text
+ * hides, and a redacted path leads nowhere. Every segment is percent-encoded, so the URL is
+ * safe as a Markdown link destination.
  */
 export function blobUrl(host: string, finding: Pick<DigestFinding, "repo" | "path" | "line" | "sha">): string | undefined {
   if (finding.sha === undefined || finding.sha === "") return undefined;
+  if (!linkable(finding.repo) || !linkable(finding.path)) return undefined;
   const anchor = Number.isSafeInteger(finding.line) && finding.line > 0 ? `#L${finding.line}` : "";
   return `https://${host}/${encodePath(finding.repo)}/blob/${encodeSegment(finding.sha)}/${encodePath(finding.path)}${anchor}`;
 }
 
-/** Untrusted text made safe to show: secrets scrubbed, then mentions and references neutralised. */
+/** Untrusted text shown as plain Markdown: secrets scrubbed, then mentions and references neutralised. */
 export function safeText(text: string): string {
   return neutralizeMentions(scrubSecrets(text));
+}
+
+/**
+ * Untrusted text shown inside code (a code span, a fence, `<code>`): secrets scrubbed. GitHub
+ * turns no mention or reference in code into a link, so no invisible character is inserted.
+ */
+export function safeCode(text: string): string {
+  return scrubSecrets(text);
 }
 
 /**
@@ -66,23 +83,23 @@ function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
-/** Longest path shown as link text; the link itself always carries the full path. */
+/** Longest path shown as link text; the link itself carries the full path. */
 export const SHOWN_PATH_MAX = 160;
 
-/** `path:line` in a code span, linked to the blob when the SHA is known. */
+/** `path:line` in a code span, linked to the blob when the SHA is known and the path holds no secret. */
 export function findingLocation(host: string, finding: DigestFinding): string {
-  const shown = codeSpan(`${shorten(safeText(finding.path), SHOWN_PATH_MAX, "end")}:${finding.line}`);
+  const shown = codeSpan(`${shorten(safeCode(finding.path), SHOWN_PATH_MAX, "end")}:${finding.line}`);
   const url = blobUrl(host, finding);
   return url === undefined ? shown : `[${shown}](${url})`;
 }
 
 /**
- * A scrubbed, neutralised snippet as a fenced block indented for a list item, cut to
- * `maxChars` characters; the empty string when there is no snippet or `maxChars` is 0.
- * Secrets are scrubbed before cutting, so a cut can never expose part of a token.
+ * A scrubbed snippet as a fenced block indented for a list item, cut to `maxChars` characters;
+ * the empty string when there is no snippet or `maxChars` is 0. Secrets are scrubbed before
+ * cutting, so a cut can never expose part of a token.
  */
 export function snippetBlock(snippet: string | undefined, maxChars: number, indent = "  "): string {
   if (snippet === undefined || maxChars <= 0) return "";
-  const shown = shorten(safeText(snippet).replace(/\r\n?/g, "\n").replace(/^\n+/, "").trimEnd(), maxChars);
+  const shown = shorten(safeCode(snippet).replace(/\r\n?/g, "\n").replace(/^\n+/, "").trimEnd(), maxChars);
   return shown === "" ? "" : fencedCodeBlock(shown, indent);
 }

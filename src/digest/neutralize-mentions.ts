@@ -6,10 +6,12 @@
  * - `#123` and `owner/repo#123`: `#` + ZWSP + digits.
  * - `GH-123`: `GH-` + ZWSP + digits.
  * GitHub only recognises a mention or reference when the name or number follows the trigger
- * directly, so the text looks the same but does nothing. A literal character (not the
- * `&#8203;` entity) is used because entities are not decoded inside code spans and fences,
- * where most of our user text ends up. Text copied from a rendered digest carries the
- * invisible character; that is the accepted price.
+ * directly, so the text looks the same but does nothing. Text copied from a rendered digest
+ * carries the invisible character; that is the accepted price.
+ *
+ * Only for text GitHub renders as plain Markdown. Inside code (spans, fences, `<code>`) GitHub
+ * links no mention or reference, so text shown there is not passed here and keeps its exact
+ * characters (see `safeCode`).
  *
  * Idempotent: after the insertion the trigger is followed by ZWSP, which no rule matches.
  */

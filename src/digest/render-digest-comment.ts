@@ -1,13 +1,14 @@
 import type { DigestFinding } from "./digest-finding.js";
 import { compareDigestFindings } from "./digest-finding.js";
-import { findingLocation, safeText, shorten } from "./finding-markdown.js";
+import { findingLocation, safeCode, shorten } from "./finding-markdown.js";
 import { formatCount } from "./format-count.js";
 import { codeSpan, singleLine } from "./markdown-code.js";
 
 /**
  * The short comments posted on a digest issue when people must hear about a change (body
- * edits notify nobody). Artifact text is scrubbed and neutralised; each comment stays far below
- * GitHub's 65,536-character limit (at most a few thousand characters).
+ * edits notify nobody). Artifact text is scrubbed and shown only in code spans, where GitHub
+ * links no mention or reference; each comment stays far below GitHub's 65,536-character limit
+ * (at most a few thousand characters).
  */
 
 /** Findings listed in a "new findings" comment. */
@@ -15,8 +16,9 @@ export const COMMENT_TOP_MAX = 5;
 const SHOWN_TEXT_MAX = 120;
 const COMMENT_SNIPPET_MAX = 100;
 
+/** Artifact text for a code span: scrubbed, one line, bounded. */
 function shown(text: string, max = SHOWN_TEXT_MAX): string {
-  return shorten(singleLine(safeText(text)), max);
+  return shorten(singleLine(safeCode(text)), max);
 }
 
 export interface NewFindingsCommentInput {

@@ -2,7 +2,7 @@ import type { DigestTotals } from "./compute-digest-state.js";
 import type { DigestFinding, DigestSeverity } from "./digest-finding.js";
 import { compareDigestFindings, SEVERITIES_DESCENDING, severityRank } from "./digest-finding.js";
 import { formatDigestMarker } from "./digest-marker.js";
-import { assertBlobHost, findingLocation, safeText, shorten, snippetBlock } from "./finding-markdown.js";
+import { assertBlobHost, findingLocation, safeCode, safeText, shorten, snippetBlock } from "./finding-markdown.js";
 import { formatCount } from "./format-count.js";
 import { codeSpan, escapeHtml, escapeMarkdownText, singleLine } from "./markdown-code.js";
 
@@ -69,9 +69,14 @@ function isOpen(finding: DigestFinding): boolean {
   return finding.status === "new" || finding.status === "open";
 }
 
-/** Shown text from the artifact: scrubbed, neutralised, one line, bounded. */
+/** Text from the artifact shown as plain text: scrubbed, neutralised, one line, bounded. */
 function shownText(text: string, max = SHOWN_TEXT_MAX): string {
   return shorten(singleLine(safeText(text)), max);
+}
+
+/** Text from the artifact shown in code (spans, `<code>`): scrubbed, one line, bounded. */
+function shownCode(text: string, max = SHOWN_TEXT_MAX): string {
+  return shorten(singleLine(safeCode(text)), max);
 }
 
 export function renderDigestTitle(template: string | undefined, auditId: string): string {
@@ -201,7 +206,7 @@ function renderTable(
         : ` [issue](${linkDestination(issue.url)}) |`
       : "";
     const row =
-      `| ${codeSpan(shownText(repo), true)} | ${formatCount(counts.critical)} | ${formatCount(counts.high)} | ${formatCount(counts.medium)} | ${formatCount(counts.low)} | ${formatCount(total)} |` +
+      `| ${codeSpan(shownCode(repo), true)} | ${formatCount(counts.critical)} | ${formatCount(counts.high)} | ${formatCount(counts.medium)} | ${formatCount(counts.low)} | ${formatCount(total)} |` +
       `${issueCell}\n`;
     if (!out.tryAdd(row, listed + 1 < rows.length ? reserve : 0)) break;
     listed++;
@@ -289,7 +294,7 @@ export function renderDigest(view: DigestView): RenderedDigest {
   head +=
     `**Open: ${formatCount(t.open)}** · **New since last update: ${formatCount(t.new)}** · ` +
     `**Resolved: ${formatCount(t.resolved)}** · **Suppressed: ${formatCount(t.suppressed)}**\n\n` +
-    `Audit ${codeSpan(view.auditId)} · artifact generated at ${codeSpan(shownText(view.generatedAt, 64))}\n\n`;
+    `Audit ${codeSpan(view.auditId)} · artifact generated at ${codeSpan(shownCode(view.generatedAt, 64))}\n\n`;
   if (open.length === 0) head += view.complete ? "No open findings.\n\n" : "No open findings in this partial scan.\n\n";
   head += renderTable(open, view.perRepoIssues ?? [], Math.floor(budget * TABLE_SHARE));
 
@@ -333,10 +338,10 @@ export function renderDigest(view: DigestView): RenderedDigest {
     const header = `### New since last update (${formatCount(newItems.length)})\n\n`;
     const renderNew = (maxSnippet: number) => (index: number): string => {
       const f = finding(index);
-      const rule = f.ruleId === undefined ? "" : ` · rule ${codeSpan(shownText(f.ruleId))}`;
+      const rule = f.ruleId === undefined ? "" : ` · rule ${codeSpan(shownCode(f.ruleId))}`;
       return (
-        `- **${f.severity}** · ${codeSpan(shownText(f.repo))} · ${findingLocation(host, f)} · ` +
-        `${codeSpan(shownText(f.pattern))}${rule}\n${snippetBlock(f.snippet, maxSnippet)}`
+        `- **${f.severity}** · ${codeSpan(shownCode(f.repo))} · ${findingLocation(host, f)} · ` +
+        `${codeSpan(shownCode(f.pattern))}${rule}\n${snippetBlock(f.snippet, maxSnippet)}`
       );
     };
     const more = (count: number): string => `- _…and ${plural(count, "more new finding", "more new findings")} not shown_\n`;
@@ -356,14 +361,14 @@ export function renderDigest(view: DigestView): RenderedDigest {
     const sectionHeader = `### Open findings by repository and pattern\n\n`;
     const renderOpen = (index: number): string => {
       const f = finding(index);
-      const rule = f.ruleId === undefined ? "" : ` · rule ${codeSpan(shownText(f.ruleId))}`;
+      const rule = f.ruleId === undefined ? "" : ` · rule ${codeSpan(shownCode(f.ruleId))}`;
       return `- **${f.severity}** · ${findingLocation(host, f)}${f.status === "new" ? " · new" : ""}${rule}\n${snippetBlock(f.snippet, SNIPPET_SHORT)}`;
     };
     const more = (count: number): string => `- _…and ${plural(count, "more", "more")} not shown_\n`;
     let first = true;
     for (const group of groups) {
       const summary =
-        `<details><summary><code>${escapeHtml(shownText(group.repo))}</code> · <code>${escapeHtml(shownText(group.pattern))}</code>` +
+        `<details><summary><code>${escapeHtml(shownCode(group.repo))}</code> · <code>${escapeHtml(shownCode(group.pattern))}</code>` +
         ` — ${formatCount(group.items.length)} open (${severityBreakdown(group.counts)})</summary>\n\n`;
       const listing = fillListing(
         `${first ? sectionHeader : ""}${summary}`,
@@ -393,7 +398,7 @@ export function renderDigest(view: DigestView): RenderedDigest {
       f.status === "suppressed" && f.suppressedReason !== undefined
         ? ` — ${escapeMarkdownText(shownText(f.suppressedReason))}`
         : "";
-    return `- ${codeSpan(shownText(f.repo))} · ${findingLocation(host, f)} · ${codeSpan(shownText(f.pattern))}${reason}\n`;
+    return `- ${codeSpan(shownCode(f.repo))} · ${findingLocation(host, f)} · ${codeSpan(shownCode(f.pattern))}${reason}\n`;
   };
   for (const [status, heading, what] of [
     ["suppressed", "Suppressed", "suppressed finding"],

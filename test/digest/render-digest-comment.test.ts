@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DigestFinding } from "../../src/digest/digest-finding.js";
 import { renderAllResolvedComment, renderNewFindingsComment } from "../../src/digest/render-digest-comment.js";
+import { markdownRegions } from "../support/markdown-regions.js";
 
 const FAKE_TOKEN = "xox" + "b-" + "1234567890-" + "Ab9".repeat(8);
 
@@ -21,7 +22,7 @@ function finding(i: number, overrides: Partial<DigestFinding> = {}): DigestFindi
 }
 
 describe("digest comments", () => {
-  it("announces new findings with the top five, most serious first, scrubbed and neutralised", () => {
+  it("announces new findings with the top five, most serious first, scrubbed, mentions only in code", () => {
     const top = Array.from({ length: 8 }, (_, i) => finding(i, { severity: i === 6 ? "critical" : "low" }));
     const text = renderNewFindingsComment({ count: 12, top, reopened: false, host: "github.com" });
     expect(text.startsWith("**12 new findings** since the last update.")).toBe(true);
@@ -31,8 +32,19 @@ describe("digest comments", () => {
     expect(text).toContain("/blob/0123456789abcdef0123456789abcdef01234567/src/f6.ts#L7");
     expect(text).not.toContain(FAKE_TOKEN);
     expect(text).toContain("[REDACTED:slack-token]");
-    expect(text).not.toMatch(/(?:^|[^A-Za-z0-9_])@[A-Za-z0-9]/m);
-    expect(text).not.toMatch(/#[0-9]/);
+    const regions = markdownRegions(text);
+    expect(regions.text.join("\n")).not.toMatch(/(?:^|[^A-Za-z0-9_])@[A-Za-z0-9]/m);
+    expect(regions.text.join("\n")).not.toMatch(/#[0-9]/);
+    // Artifact text is shown in code spans only, where GitHub links nothing: no invisible characters.
+    expect(text).not.toContain("\u200B");
+    expect(regions.code).toContain('slack("[REDACTED:slack-token]") // @octocat #12');
+  });
+
+  it("links no location whose path holds a secret", () => {
+    const text = renderNewFindingsComment({ count: 1, top: [finding(1, { path: `env/${FAKE_TOKEN}` })], reopened: false, host: "github.com" });
+    expect(text).not.toContain(FAKE_TOKEN);
+    expect(text).toContain("`env/[REDACTED:slack-token]:2`");
+    expect(text).not.toContain("/blob/");
   });
 
   it("says why a closed digest is reopened", () => {

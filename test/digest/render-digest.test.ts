@@ -3,6 +3,7 @@ import type { DigestFinding, DigestSeverity } from "../../src/digest/digest-find
 import { parseDigestMarker } from "../../src/digest/digest-marker.js";
 import type { DigestView } from "../../src/digest/render-digest.js";
 import { renderDigest } from "../../src/digest/render-digest.js";
+import { markdownRegions } from "../support/markdown-regions.js";
 
 const SEVERITIES: DigestSeverity[] = ["low", "medium", "high", "critical"];
 const SHA = "0123456789abcdef0123456789abcdef01234567";
@@ -164,8 +165,48 @@ describe("renderDigest", () => {
     const { body } = renderDigest(view(findings, { notices: ["cc @dave about #8"], fullListHint: "ask @erin" }));
     expect(body).not.toContain(FAKE_TOKEN);
     expect(body).toContain("[REDACTED:");
-    expect(body).not.toMatch(MENTION);
-    expect(body).not.toMatch(REFERENCE);
+    const { text, code } = markdownRegions(body);
+    // GitHub links mentions and references in text only: text is neutralised ...
+    expect(text.join("\n")).not.toMatch(MENTION);
+    expect(text.join("\n")).not.toMatch(REFERENCE);
+    expect(body).toContain("approved by \\@\u200Bbob in \\#\u200B77");
+    expect(body).toContain("cc @\u200Bdave about #\u200B8");
+    // ... and code keeps its exact characters, with no invisible ones.
+    expect(code.join("\n")).not.toContain("\u200B");
+    expect(code).toContain("@org/team");
+    expect(code).toContain("docs/@alice/#1.md:2");
+    expect(code).toContain("rule-#5");
+    expect(code).toContain(`  token = "[REDACTED:github-token]" // ask @octocat, see #123 and GH-9 and octo/app#4`);
+    expect(code).toContain("ping @carol");
+  });
+
+  it("puts no zero-width character inside code blocks, code spans or <code>", () => {
+    const findings = [
+      finding(1, "new", { snippet: "@here #1 GH-2 a@b", pattern: "@team", ruleId: "#3" }),
+      finding(2, "open", { snippet: "notify(@ops, #4)", pattern: "@team" }),
+      finding(3, "resolved", { path: "x/@y/#5.ts", pattern: "#6" }),
+    ];
+    const { body } = renderDigest(view(findings));
+    const { code } = markdownRegions(body);
+    expect(code.length).toBeGreaterThan(10);
+    expect(code.join("\n")).not.toContain("\u200B");
+    expect(body).not.toContain("\u200B");
+    expect(code).toContain("  @here #1 GH-2 a@b");
+    expect(code).toContain("@team");
+  });
+
+  it("links no location whose path or repository holds a secret, and keeps the text redacted", () => {
+    const findings = [
+      finding(1, "new", { path: `config/${FAKE_TOKEN}.env` }),
+      finding(2, "open", { path: "config/[REDACTED:github-token].env" }),
+      finding(3, "open", { path: "src/clean.ts" }),
+    ];
+    const { body } = renderDigest(view(findings));
+    expect(body).not.toContain(FAKE_TOKEN);
+    expect(body).not.toContain("REDACTED%3A");
+    expect(body).not.toMatch(/\]\(https:\/\/github\.com\/octo\/repo-[12]\//);
+    expect(body).toContain("`config/[REDACTED:github-token].env:2`");
+    expect(body).toContain(`(https://github.com/octo/repo-3/blob/${SHA}/src/clean.ts#L4)`);
   });
 
   it("keeps snippets with backticks, fences and </details> inside their code block", () => {
@@ -242,7 +283,9 @@ describe("renderDigest", () => {
       expect(body).toContain(`**${omitted.toLocaleString("en-US")} findings are not shown here**`);
       expect(body).toContain("Full list: the check run https://github.com/octo/app/runs/42");
       expect(body).not.toContain(FAKE_TOKEN.slice(0, 12));
-      expect(body).not.toMatch(MENTION);
+      const { text, code } = markdownRegions(body);
+      expect(text.join("\n")).not.toMatch(MENTION);
+      expect(code.join("\n")).not.toContain("\u200B");
       outsideFences(body);
     });
 
