@@ -1,6 +1,6 @@
 import type { Hit, Severity } from "../artifact/consumer-artifact-schema.js";
 import type { FingerprintedHit } from "../artifact/fingerprint-hit.js";
-import { scrubSecrets } from "../artifact/scrub-secrets.js";
+import { containsSecret, scrubSecrets } from "../artifact/scrub-secrets.js";
 
 export interface CheckAnnotation {
   path: string;
@@ -18,9 +18,21 @@ const LEVELS: Record<Severity, CheckAnnotation["annotation_level"]> = {
   low: "notice",
 };
 
+export interface BuiltAnnotations {
+  annotations: CheckAnnotation[];
+  /** Findings in the repository left out because of the limit. */
+  omitted: number;
+  /**
+   * Findings in the repository not annotated because their path holds a secret: GitHub needs
+   * the real path to place an annotation, and the path must not be sent.
+   */
+  withheld: number;
+}
+
 /**
  * Annotations for the findings located in `repository` (others are not in this commit's
- * files), most severe first, at most `limit`; snippets are secret-scrubbed.
+ * files), most severe first, at most `limit`. Pattern, rule id and snippet are secret-scrubbed;
+ * a finding whose path holds a secret is withheld and counted.
  */
 export function buildAnnotations({
   hits,
@@ -30,24 +42,25 @@ export function buildAnnotations({
   hits: readonly FingerprintedHit<Hit>[];
   repository: string;
   limit: number;
-}): { annotations: CheckAnnotation[]; omitted: number } {
-  const own = hits
-    .map((h) => h.hit)
-    .filter((hit) => hit.repo.toLowerCase() === repository.toLowerCase())
+}): BuiltAnnotations {
+  const own = hits.map((h) => h.hit).filter((hit) => hit.repo.toLowerCase() === repository.toLowerCase());
+  const shown = own
+    .filter((hit) => !containsSecret(hit.path))
     .sort((a, b) => rank(b.severity) - rank(a.severity) || a.path.localeCompare(b.path) || a.line_number - b.line_number);
-  const annotations = own.slice(0, limit).map(
-    (hit): CheckAnnotation => ({
+  const annotations = shown.slice(0, limit).map((hit): CheckAnnotation => {
+    const pattern = scrubSecrets(hit.pattern);
+    return {
       path: hit.path,
       start_line: hit.line_number,
       end_line: hit.line_number,
       annotation_level: LEVELS[hit.severity],
-      title: `${hit.severity}: unregistered ${hit.pattern}`.slice(0, 255),
+      title: `${hit.severity}: unregistered ${pattern}`.slice(0, 255),
       message:
-        `Unregistered use of pattern "${hit.pattern}"${hit.rule_id ? ` (rule ${hit.rule_id})` : ""}.` +
+        `Unregistered use of pattern "${pattern}"${hit.rule_id ? ` (rule ${scrubSecrets(hit.rule_id)})` : ""}.` +
         (hit.snippet ? `\n\n${scrubSecrets(hit.snippet)}` : ""),
-    }),
-  );
-  return { annotations, omitted: own.length - annotations.length };
+    };
+  });
+  return { annotations, omitted: shown.length - annotations.length, withheld: own.length - shown.length };
 }
 
 function rank(severity: Severity): number {

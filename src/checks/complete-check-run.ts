@@ -41,14 +41,20 @@ export async function completeCheckRun({
 }): Promise<{ checkRunId: number; conclusion: string; annotations: number } | undefined> {
   const output = renderCheckOutput(result);
   const hits: readonly FingerprintedHit<Hit>[] = result.kind === "valid" ? result.checked.hits : [];
-  const { annotations, omitted } = buildAnnotations({
+  const { annotations, omitted, withheld } = buildAnnotations({
     hits,
     repository: `${target.owner}/${target.repo}`,
     limit: CHECK_RUN_LIMITS.annotationsTotal,
   });
-  const summary = omitted > 0
-    ? `${output.summary}\n\n${annotations.length} findings in this repository are annotated; ${omitted} more are not (GitHub shows a limited number).`
-    : output.summary;
+  const summary = [
+    output.summary,
+    ...(omitted > 0
+      ? [`${annotations.length} findings in this repository are annotated; ${omitted} more are not (GitHub shows a limited number).`]
+      : []),
+    ...(withheld > 0
+      ? [`${withheld} ${withheld === 1 ? "finding is" : "findings are"} not annotated because ${withheld === 1 ? "its path holds" : "their paths hold"} a secret (GitHub needs the real path to place an annotation, and it is not sent).`]
+      : []),
+  ].join("\n\n");
   const batches: (typeof annotations)[] = [];
   for (let i = 0; i < annotations.length; i += CHECK_RUN_LIMITS.annotationsPerRequest) {
     batches.push(annotations.slice(i, i + CHECK_RUN_LIMITS.annotationsPerRequest));

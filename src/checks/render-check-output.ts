@@ -1,4 +1,5 @@
 import { SEVERITIES } from "../artifact/consumer-artifact-schema.js";
+import { scrubSecrets } from "../artifact/scrub-secrets.js";
 import { summarizeHits } from "../artifact/summarize-hits.js";
 import { formatCount } from "../digest/format-count.js";
 import { codeSpan, fencedCodeBlock } from "../digest/markdown-code.js";
@@ -19,7 +20,11 @@ const MAX_REPOSITORY_ROWS = 300;
 export const DIGEST_WRITE_RULE =
   "a digest lives in its home repository (digest.repository, default the run's own), and only runs of the home itself or of a repository the home's configuration lists in digest.producers may create, change, close or reopen it; per-repository issues are opened only in those repositories";
 
-/** The check run's conclusion and output for a gate result, within GitHub's size limits. */
+/**
+ * The check run's conclusion and output for a gate result, within GitHub's size limits. Every
+ * text taken from the artifact (tool, repositories, field paths, messages that quote it) is
+ * secret-scrubbed.
+ */
 export function renderCheckOutput(result: GateResult): CheckOutput {
   const budget = CHECK_RUN_LIMITS.textBudget;
   switch (result.kind) {
@@ -32,7 +37,7 @@ export function renderCheckOutput(result: GateResult): CheckOutput {
         `- Signature: ${signature}`,
         ...(result.digest ? [`- Digest issue: [${result.digest.repository}#${result.digest.issueNumber}](${result.digest.url})`] : []),
         ...(result.digestProblem ? [`- **Digest issue not filed**: ${result.digestProblem}. The findings are listed here and in the artifact.`] : []),
-        `- Generated: ${artifact.generated_at} by ${codeSpan(`${artifact.tool.name} ${artifact.tool.version}`)}`,
+        `- Generated: ${artifact.generated_at} by ${codeSpan(scrubSecrets(`${artifact.tool.name} ${artifact.tool.version}`))}`,
         ...(artifact.complete ? [] : ["- Partial scan (`complete: false`): nothing is resolved or closed by it"]),
         ...(warnings.length ? [`- ${count(warnings.length, "warning")} (unknown fields kept and signed), listed below`] : []),
         "",
@@ -41,13 +46,13 @@ export function renderCheckOutput(result: GateResult): CheckOutput {
         `| All repositories | ${[...SEVERITIES].reverse().map((s) => summary.bySeverity[s]).join(" | ")} |`,
         ...summary.byRepository
           .slice(0, MAX_REPOSITORY_ROWS)
-          .map((r) => `| ${codeSpan(r.repository, true)} | ${[...SEVERITIES].reverse().map((s) => r.bySeverity[s]).join(" | ")} |`),
+          .map((r) => `| ${codeSpan(scrubSecrets(r.repository), true)} | ${[...SEVERITIES].reverse().map((s) => r.bySeverity[s]).join(" | ")} |`),
         ...(summary.byRepository.length > MAX_REPOSITORY_ROWS
           ? [`| … ${formatCount(summary.byRepository.length - MAX_REPOSITORY_ROWS)} more repositories | | | | |`]
           : []),
       ];
       const text = warnings.length
-        ? truncateMarkdown(warnings.map((w) => `- ${codeSpan(w.path || "(document)")}: ${w.message}`).join("\n"), budget)
+        ? truncateMarkdown(warnings.map((w) => `- ${codeSpan(scrubSecrets(w.path) || "(document)")}: ${scrubSecrets(w.message)}`).join("\n"), budget)
         : undefined;
       return {
         conclusion: "success",
@@ -64,12 +69,12 @@ export function renderCheckOutput(result: GateResult): CheckOutput {
         conclusion: "failure",
         title: `Artifact rejected: ${count(result.errors.length, "error")}`,
         summary: truncateMarkdown(
-          `The audit artifact was rejected${first ? `: ${first.path ? `${codeSpan(first.path)} ` : ""}${first.message}` : ""}.\n\nFix the producer and run the workflow again; validate locally with \`npx audit-digest validate consumer_artifact.json\`.`,
+          `The audit artifact was rejected${first ? `: ${first.path ? `${codeSpan(scrubSecrets(first.path))} ` : ""}${scrubSecrets(first.message)}` : ""}.\n\nFix the producer and run the workflow again; validate locally with \`npx audit-digest validate consumer_artifact.json\`.`,
           budget,
         ),
         text: truncateMarkdown(
           [
-            ...listed.map((e) => `- ${e.path ? codeSpan(e.path) : "(document)"}: ${e.message}`),
+            ...listed.map((e) => `- ${e.path ? codeSpan(scrubSecrets(e.path)) : "(document)"}: ${scrubSecrets(e.message)}`),
             ...(rest > 0 ? [`- … and ${count(rest, "more error")}`] : []),
           ].join("\n"),
           budget,
@@ -80,14 +85,14 @@ export function renderCheckOutput(result: GateResult): CheckOutput {
       return {
         conclusion: "failure",
         title: "Artifact signature rejected",
-        summary: `The audit artifact's signature was rejected: ${result.error}.\n\nSign it with \`npx audit-digest sign consumer_artifact.json --key-id <id>\` using a key listed in the app's AUDIT_HMAC_KEYS.`,
-        text: `- ${codeSpan("signature")}: ${result.error}`,
+        summary: `The audit artifact's signature was rejected: ${scrubSecrets(result.error)}.\n\nSign it with \`npx audit-digest sign consumer_artifact.json --key-id <id>\` using a key listed in the app's AUDIT_HMAC_KEYS.`,
+        text: `- ${codeSpan("signature")}: ${scrubSecrets(result.error)}`,
       };
     case "config_invalid":
       return {
         conclusion: "failure",
         title: "audit-digest configuration is invalid",
-        summary: truncateMarkdown(`The configuration could not be used, so nothing was ingested.\n\n${fencedCodeBlock(result.error)}`, budget),
+        summary: truncateMarkdown(`The configuration could not be used, so nothing was ingested.\n\n${fencedCodeBlock(scrubSecrets(result.error))}`, budget),
       };
     case "refused":
       return {

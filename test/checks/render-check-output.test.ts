@@ -34,4 +34,31 @@ describe("renderCheckOutput", () => {
     expect(output.text!.length).toBeLessThanOrEqual(LIMIT);
     expect(output.text).toMatch(/and 4,800 more errors|output cut at 60,000 characters/);
   });
+
+  it("scrubs what it shows from the artifact: tool, repositories, unknown field names and error texts", () => {
+    // Assembled at run time: no token-shaped literal in the repository.
+    const token = "ghp_" + "Tt6".repeat(12);
+    const parsed = parseArtifact(
+      JSON.stringify(artifactFixture({ tool: { name: `scanner ${token}`, version: "1" }, [`x_${token}`]: true })),
+    );
+    if (!parsed.ok) throw new Error("fixture invalid");
+    const valid = renderCheckOutput({
+      kind: "valid",
+      checked: {
+        verdict: "valid",
+        artifact: parsed.artifact,
+        hits: fingerprintHits(parsed.artifact.org_unregistered_hits),
+        warnings: parsed.warnings,
+        signature: "unsigned",
+        sha256: "0",
+      },
+    });
+    expect(valid.summary).toContain("`scanner [REDACTED:github-token] 1`");
+    expect(valid.text).toContain("x_[REDACTED:github-token]");
+    const invalid = renderCheckOutput({ kind: "invalid", errors: [{ path: `a.${token}`, code: "schema", message: `got ${token}` }] });
+    const signature = renderCheckOutput({ kind: "signature_invalid", error: `key ${token} unknown` });
+    for (const output of [valid, invalid, signature]) {
+      expect(JSON.stringify(output)).not.toContain(token);
+    }
+  });
 });
