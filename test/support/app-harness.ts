@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import { Probot } from "probot";
 import { createOctokitClass, type OctokitClassOptions } from "../../src/github/create-octokit-class.js";
 import { jobHandlers } from "../../src/job-handlers.js";
@@ -46,6 +46,7 @@ export async function createAppHarness({
   permissions = { actions: "read", checks: "write", issues: "write", contents: "read", metadata: "read", pull_requests: "read" },
   simOptions = {},
   octokit = { throttle: false },
+  log = pino({ level: "silent" }),
 }: {
   /** Options of a new simulator (rate limits, clock…). */
   simOptions?: Parameters<typeof createGitHubSimulator>[0];
@@ -60,6 +61,8 @@ export async function createAppHarness({
   /** A simulator shared with another harness (another worker process of the same app). */
   sim?: GitHubSimulator;
   permissions?: Record<string, "read" | "write">;
+  /** The logger of the workers and of Probot (and so of Octokit); silent by default. */
+  log?: Logger;
 } = {}): Promise<AppHarness> {
   const sim = givenSim ?? createGitHubSimulator({ ...simOptions, app: { id: TEST_APP_ID } });
   if (!givenSim) {
@@ -67,7 +70,6 @@ export async function createAppHarness({
     sim.createRepository({ owner: OWNER, name: REPO });
   }
   const db: Database | PgliteDatabase = givenDb ?? (await createTestDatabase());
-  const log = pino({ level: "silent" });
   const config = testConfig({ AUDIT_HMAC_KEYS: HMAC_KEYS, ...env });
   const queue = await JobQueue.start({ db, databaseUrl: env.DATABASE_URL, log, supervise: false });
   const metrics = createMetrics({ queue });
