@@ -5,7 +5,7 @@ import { runMigrations } from "../src/db/run-migrations.js";
 import { compareDigestFindings } from "../src/digest/digest-finding.js";
 import { JobQueue } from "../src/jobs/job-queue.js";
 import { createAppHarness, OWNER, REPO, type AppHarness } from "../test/support/app-harness.js";
-import { artifactFixture, hit, type HitFixture } from "../test/support/artifact-fixtures.js";
+import { artifactFixture, hit, producedBy, type HitFixture } from "../test/support/artifact-fixtures.js";
 import type { LoggedRequest } from "../test/support/github-simulator/index.js";
 import { formatCount, type BenchTable } from "./bench-table.js";
 import { makeHits } from "./make-hits.js";
@@ -19,6 +19,8 @@ type StepName = "first" | "unchanged" | "same findings, new scan" | "changed (li
 interface Step {
   name: StepName;
   document: Record<string, unknown>;
+  /** The previous run's workflow attempted again (the same artifact arrives once more), instead of a new commit's run. */
+  reattempt?: boolean;
   /** Hits of the artifact in the run's own repository (they become check run annotations). */
   ownHits: number;
   /** What the digest must look like afterwards, so the counts are of a scenario that worked. */
@@ -182,7 +184,7 @@ function scenario(findings: number): Step[] {
   const added = [...moved, hit({ repo: "acme/api", path: "cmd/new.go", line_number: 5, pattern: "vault", severity: "critical" })];
   return [
     { name: "first", document: first, ownHits: own(base), expect: { state: "open", comments: 0 } },
-    { name: "unchanged", document: first, ownHits: own(base), expect: { state: "open", comments: 0 } },
+    { name: "unchanged", document: first, reattempt: true, ownHits: own(base), expect: { state: "open", comments: 0 } },
     { name: "same findings, new scan", document: artifactFixture({ generated_at: at(1), org_unregistered_hits: base }), ownHits: own(base), expect: { state: "open", comments: 0 } },
     { name: "changed (line moved)", document: artifactFixture({ generated_at: at(2), org_unregistered_hits: moved }), ownHits: own(moved), expect: { state: "open", comments: 0 } },
     { name: "new finding", document: artifactFixture({ generated_at: at(3), org_unregistered_hits: added }), ownHits: own(added), expect: { state: "open", comments: 1 } },
@@ -192,13 +194,27 @@ function scenario(findings: number): Step[] {
 
 let shaCounter = 0;
 
-/** Uploads the artifact on a new workflow run (a new commit) and ingests it the way a worker does. */
-async function ingest(harness: AppHarness, document: Record<string, unknown>): Promise<LoggedRequest[]> {
-  const headSha = (++shaCounter).toString(16).padStart(40, "0");
-  const run = harness.sim.createWorkflowRun({ repo: REPOSITORY, headSha, artifacts: [{ name: "consumer-artifact", json: document }] });
+interface RunRef {
+  runId: number;
+  runAttempt: number;
+  headSha: string;
+}
+
+/**
+ * Uploads the artifact, signed and naming its run, on a new workflow run (a new commit), or
+ * attempts `again` once more, and ingests it the way a worker does.
+ */
+async function ingest(harness: AppHarness, document: Record<string, unknown>, again?: RunRef): Promise<{ requests: LoggedRequest[]; run: RunRef }> {
+  let run: RunRef;
+  if (again) run = { ...again, runAttempt: again.runAttempt + 1 };
+  else {
+    const headSha = (++shaCounter).toString(16).padStart(40, "0");
+    const created = harness.sim.createWorkflowRun({ repo: REPOSITORY, headSha, artifacts: [{ name: "consumer-artifact", json: producedBy(document) }] });
+    run = { runId: created.id, runAttempt: 1, headSha };
+  }
   harness.sim.resetLog();
-  await harness.runJob("ingest-workflow-run", { owner: OWNER, repo: REPO, runId: run.id, runAttempt: 1, headSha, fromFork: false });
-  return [...harness.sim.requests];
+  await harness.runJob("ingest-workflow-run", { owner: OWNER, repo: REPO, ...run, fromFork: false });
+  return { requests: [...harness.sim.requests], run };
 }
 
 function verify(harness: AppHarness, step: Step, findings: number): void {
@@ -242,8 +258,11 @@ async function runScale(template: Blob, findings: number): Promise<StepResult[]>
   try {
     const results: StepResult[] = [];
     let firstOfInstallation = true;
+    let previous: RunRef | undefined;
     for (const step of scenario(findings)) {
-      const routes = (await ingest(harness, step.document)).map((request) => request.route);
+      const ingested = await ingest(harness, step.document, step.reattempt ? previous : undefined);
+      previous = ingested.run;
+      const routes = ingested.requests.map((request) => request.route);
       verify(harness, step, findings);
       const minimum = minimumRoutes(step, firstOfInstallation);
       firstOfInstallation = false;
@@ -277,7 +296,7 @@ export async function benchRequestsPerIngest(): Promise<BenchTable[]> {
       cell(r.actual.checkRunWrites, r.minimum.checkRunWrites),
     ]),
     notes: [
-      "Each ingest is a new workflow run with its own head SHA, for the same audit_id, through the real job handler; the minimum is derived route by route in bench/requests-per-ingest.ts.",
+      "Each ingest is a new workflow run with its own head SHA, for the same audit_id, through the real job handler (\"unchanged\" attempts the first run again: the same artifact once more); the minimum is derived route by route in bench/requests-per-ingest.ts.",
       "Reads include the artifact download's redirect target. Issue writes count issue, comment and label requests. Check-run writes grow with the annotations of the run's own repository (50 per request) up to the app's cap of 500, then stop; nothing else depends on the number of findings.",
     ],
   };
