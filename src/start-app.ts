@@ -63,7 +63,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   });
   const metrics = createMetrics({ queue });
 
-  // 3. Probot, with the app's Octokit (bounded retries on both rate limits).
+  // 3. Probot, with the app's Octokit: rate limits fail fast so the job is deferred, short secondary waits and 5xx retried in place.
   const ProbotWithDefaults = Probot.defaults({
     appId: config.github.appId,
     privateKey: config.github.privateKey,
