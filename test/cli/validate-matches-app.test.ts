@@ -67,7 +67,7 @@ describe("audit-digest validate and the app", () => {
     expect({ valid: cli.code === 0, signatureRefused: cli.code === 3 }).toEqual({ valid: app.verdict === "valid", signatureRefused: app.verdict === "signature_invalid" });
   });
 
-  it("refuse what they must: a tampered artifact always, an unsigned one from a fork by default", async () => {
+  it("resolve the default policy from the keys: forks without keys, always with them", () => {
     const keys = parseHmacKeys(TEST_KEYS_ENV);
     if (!keys.ok) throw new Error("keys do not parse");
     const forkPolicy = resolveSignaturePolicy({ configured: undefined, keys: [] });
