@@ -1,5 +1,6 @@
 import type { ArtifactError } from "./artifact-error.js";
 import type { ConsumerArtifact } from "./consumer-artifact-schema.js";
+import { containsSecret } from "./scrub-secrets.js";
 
 /** The workflow run an artifact was downloaded from. */
 export interface ArtifactOrigin {
@@ -18,7 +19,8 @@ export const MAX_GENERATED_AT_SKEW_MS = 5 * 60 * 1000;
  * - `source.repository`, `source.sha` and `source.run_id` must match the run when present;
  * - where a signature is required, all three must be present (a signature over an artifact
  *   that names no run proves nothing about this run);
- * - `generated_at` may be at most five minutes ahead of `now`.
+ * - `generated_at` may be at most five minutes ahead of `now`;
+ * - `audit_id`, shown and stored exactly, must not look like a secret.
  * Each problem names its field.
  */
 export function checkProvenance({
@@ -35,6 +37,10 @@ export function checkProvenance({
   const errors: ArtifactError[] = [];
   const generatedAt = checkGeneratedAt({ generatedAt: artifact.generated_at, now });
   if (generatedAt) errors.push(generatedAt);
+  // The audit_id is shown and stored exactly (titles, markers, keys), so it must not be a secret.
+  if (containsSecret(artifact.audit_id)) {
+    errors.push({ path: "audit_id", code: "provenance", message: "looks like a secret (a token or key); name the audit with something that may be shown" });
+  }
 
   const source = artifact.source;
   const missing = (path: string): void => {

@@ -3,6 +3,7 @@ import { fetchRepoConfig } from "../config/fetch-repo-config.js";
 import { mayWriteDigest } from "../config/may-write-digest.js";
 import { completeCheckRun } from "../checks/complete-check-run.js";
 import type { GateResult } from "../checks/gate-result.js";
+import { scrubSecrets } from "../artifact/scrub-secrets.js";
 import { summarizeHits } from "../artifact/summarize-hits.js";
 import { resolveSignaturePolicy, signatureRequired } from "../artifact/signature-policy.js";
 import { describePermanentFailure } from "../github/describe-permanent-failure.js";
@@ -70,7 +71,8 @@ export async function ingestRun({
       result,
       completedBy,
     });
-    await recordIngest(db, ledgerRecord({ key, headSha, result }));
+    const record = ledgerRecord({ key, headSha, result });
+    await recordIngest(db, { ...record, error: record.error === null ? null : scrubSecrets(record.error) });
     ctx.log.info({ ...key, headSha, fromFork, verdict: result.kind, checkRunId: check?.checkRunId ?? null }, "run ingested");
     return { skipped: false, result };
   });

@@ -237,3 +237,16 @@ describe("correctness under retries", () => {
     expect(harness.sim.issues(HOME)).toEqual([]);
   });
 });
+
+describe("what an artifact may not carry", () => {
+  it("refuses an audit_id that looks like a token: it would be shown and stored as it is", async () => {
+    await setup();
+    const token = "ghp_" + "Z9".repeat(18);
+    const { check } = await runIn(HOME, producedBy(artifactFixture({ audit_id: token })));
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.summary).toContain("`audit_id` looks like a secret");
+    expect(JSON.stringify(harness.sim.requests.map((r) => r.requestBody ?? null))).not.toContain(token);
+    const { rows } = await harness.db.query("SELECT * FROM ingests");
+    expect(JSON.stringify(rows)).not.toContain(token);
+  });
+});
