@@ -25,7 +25,6 @@ import { DIGEST_LABEL, findLabelledIssue } from "./find-labelled-issue.js";
 import { getLiveIssue } from "./get-live-issue.js";
 import { issueUrl } from "./issue-url.js";
 import { planIssueLifecycle, type IssueLifecycle } from "./plan-issue-lifecycle.js";
-import { renderAllResolvedComment, renderNewFindingsComment } from "./render-digest-comment.js";
 import { renderDigest, type DigestView, type RenderedDigest } from "./render-digest.js";
 import { toDigestHits } from "./to-digest-hits.js";
 import { upsertRepoIssues, type UpsertRepoIssuesResult } from "./upsert-repo-issues.js";
@@ -187,15 +186,10 @@ export async function upsertDigest(input: UpsertDigestInput): Promise<UpsertDige
       ? owedComment({
           kind: applied.comment,
           contentSha256,
-          body:
-            applied.comment === "all-resolved"
-              ? renderAllResolvedComment({ resolved: state.totals.resolved })
-              : renderNewFindingsComment({
-                  count: state.totals.new,
-                  top: state.findings.filter((f) => f.status === "new"),
-                  reopened: applied.action === "reopened",
-                  host: ctx.config.github.webHost,
-                }),
+          findings: state.findings,
+          totals: state.totals,
+          reopened: applied.action === "reopened",
+          host: ctx.config.github.webHost,
         })
       : null;
     const saved: DigestRecord = {

@@ -11,7 +11,6 @@ import { issueUrl } from "./issue-url.js";
 import { planIssueLifecycle } from "./plan-issue-lifecycle.js";
 import { planRepoIssues, type RepoIssuePlan } from "./plan-repo-issues.js";
 import { owedComment, postOwedComment } from "./post-owed-comment.js";
-import { renderAllResolvedComment, renderNewFindingsComment } from "./render-digest-comment.js";
 import type { DigestRepoIssue } from "./render-digest.js";
 import { renderRepoIssue } from "./render-repo-issue.js";
 import { loadRepoIssueRecords, saveRepoIssueRecord, type RepoIssueRecord } from "./repo-issue-store.js";
@@ -225,15 +224,10 @@ async function applyPlan({ work, plan }: { work: RepoIssueWork; plan: RepoIssueP
     ? owedComment({
         kind: lifecycle.comment,
         contentSha256: plan.contentSha256,
-        body:
-          lifecycle.comment === "all-resolved"
-            ? renderAllResolvedComment({ resolved: plan.totals.resolved })
-            : renderNewFindingsComment({
-                count: plan.totals.new,
-                top: plan.findings.filter((f) => f.status === "new"),
-                reopened: lifecycle.change?.state === "open",
-                host: input.github.webHost,
-              }),
+        findings: plan.findings,
+        totals: plan.totals,
+        reopened: lifecycle.change?.state === "open",
+        host: input.github.webHost,
       })
     : null;
   const record: RepoIssueRecord = { repository: plan.repo, issueNumber: live.number, contentSha256: plan.contentSha256, state: lifecycle.state, pendingComment };
