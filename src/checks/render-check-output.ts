@@ -1,11 +1,11 @@
 import { SEVERITIES } from "../artifact/consumer-artifact-schema.js";
 import { scrubSecrets } from "../artifact/scrub-secrets.js";
 import { summarizeHits } from "../artifact/summarize-hits.js";
-import { formatCount } from "../digest/format-count.js";
-import { codeSpan, fencedCodeBlock } from "../digest/markdown-code.js";
+import { formatCount } from "../markdown/format-count.js";
+import { codeSpan, fencedCodeBlock } from "../markdown/markdown-code.js";
 import { CHECK_RUN_LIMITS } from "./check-run-limits.js";
 import type { GateResult } from "./gate-result.js";
-import { truncateMarkdown } from "./truncate-markdown.js";
+import { truncateMarkdown } from "../markdown/truncate-markdown.js";
 
 export interface CheckOutput {
   conclusion: "success" | "failure" | "neutral";

@@ -1,7 +1,7 @@
 import type { Database, Queryable } from "../db/database.js";
 import type { DigestStateRow } from "./compute-digest-state.js";
 import type { DigestHit } from "./digest-finding.js";
-import type { OwedComment } from "./post-owed-comment.js";
+import type { OwedComment } from "../issues/post-owed-comment.js";
 
 /** Where the digest of an audit_id lives and what was last applied to it. */
 export interface DigestRecord {

@@ -1,7 +1,7 @@
 import { REDACTION_PREFIX, scrubSecrets } from "../artifact/scrub-secrets.js";
 import type { DigestFinding } from "./digest-finding.js";
-import { codeSpan, fencedCodeBlock } from "./markdown-code.js";
-import { neutralizeMentions } from "./neutralize-mentions.js";
+import { codeSpan, fencedCodeBlock } from "../markdown/markdown-code.js";
+import { neutralizeMentions } from "../markdown/neutralize-mentions.js";
 
 /**
  * How one finding appears in Markdown (digest body and comments). Everything that came from

@@ -1,8 +1,9 @@
+import type { DigestTotals } from "./compute-digest-state.js";
 import type { DigestFinding } from "./digest-finding.js";
 import { compareDigestFindings } from "./digest-finding.js";
 import { findingLocation, safeCode, shorten } from "./finding-markdown.js";
-import { formatCount } from "./format-count.js";
-import { codeSpan, singleLine } from "./markdown-code.js";
+import { formatCount } from "../markdown/format-count.js";
+import { codeSpan, singleLine } from "../markdown/markdown-code.js";
 
 /**
  * The short comments posted on a digest issue when people must hear about a change (body
@@ -60,4 +61,23 @@ export function renderAllResolvedComment(input: AllResolvedCommentInput): string
     (input.resolved > 0 ? ` (${formatCount(input.resolved)} ${what} resolved since the last update)` : "") +
     `. Closing this digest; it reopens if new findings appear.\n\n<sub>audit-digest</sub>\n`
   );
+}
+
+/** The comment an issue update owes people: its new findings, or that all are resolved. */
+export function renderLifecycleComment({
+  kind,
+  findings,
+  totals,
+  reopened,
+  host,
+}: {
+  kind: "new-findings" | "all-resolved";
+  findings: readonly DigestFinding[];
+  totals: Pick<DigestTotals, "new" | "resolved">;
+  reopened: boolean;
+  host: string;
+}): string {
+  return kind === "all-resolved"
+    ? renderAllResolvedComment({ resolved: totals.resolved })
+    : renderNewFindingsComment({ count: totals.new, top: findings.filter((f) => f.status === "new"), reopened, host });
 }

@@ -3,8 +3,8 @@ import type { DigestFinding, DigestSeverity } from "./digest-finding.js";
 import { compareDigestFindings, SEVERITIES_DESCENDING, severityRank } from "./digest-finding.js";
 import { formatDigestMarker } from "./digest-marker.js";
 import { assertBlobHost, findingLocation, safeCode, safeText, shorten, snippetBlock } from "./finding-markdown.js";
-import { formatCount } from "./format-count.js";
-import { codeSpan, escapeHtml, escapeMarkdownText, singleLine } from "./markdown-code.js";
+import { formatCount } from "../markdown/format-count.js";
+import { codeSpan, escapeHtml, escapeMarkdownText, singleLine } from "../markdown/markdown-code.js";
 
 export interface DigestRepoIssue {
   repo: string;

@@ -18,16 +18,18 @@ import {
   type DigestKey,
   type DigestRecord,
 } from "./digest-store.js";
-import { owedComment, postOwedComment, type OwedComment } from "./post-owed-comment.js";
-import { ensureLabels } from "./ensure-labels.js";
+import { renderLifecycleComment } from "./render-digest-comment.js";
+import { owedComment, postOwedComment, type OwedComment } from "../issues/post-owed-comment.js";
+import { ensureLabels } from "../issues/ensure-labels.js";
 import { parseDigestMarker } from "./digest-marker.js";
-import { DIGEST_LABEL, findLabelledIssue } from "./find-labelled-issue.js";
-import { getLiveIssue } from "./get-live-issue.js";
-import { issueUrl } from "./issue-url.js";
-import { planIssueLifecycle, type IssueLifecycle } from "./plan-issue-lifecycle.js";
-import { renderDigest, type DigestView, type RenderedDigest } from "./render-digest.js";
+import { DIGEST_LABEL, findLabelledIssue } from "../issues/find-labelled-issue.js";
+import { getLiveIssue } from "../issues/get-live-issue.js";
+import { issueUrl } from "../issues/issue-url.js";
+import { applyIssueUpdate } from "../issues/apply-issue-update.js";
+import type { IssueLifecycle } from "../issues/plan-issue-lifecycle.js";
+import type { DigestFinding } from "./digest-finding.js";
+import { renderDigest, type DigestRepoIssue, type DigestView, type RenderedDigest } from "./render-digest.js";
 import { toDigestHits } from "./to-digest-hits.js";
-import { upsertRepoIssues, type UpsertRepoIssuesResult } from "./upsert-repo-issues.js";
 
 export type UpsertDigestOutcome =
   | { action: "skipped"; reason: "older-artifact" | "same-artifact" | "nothing-to-report" }
@@ -51,21 +53,28 @@ export interface UpsertDigestInput {
    * configuration. The caller has checked that the run may write here (`mayWriteDigest`).
    */
   home: string;
-  /**
-   * Where per-repository issues may be opened (the home and its `digest.producers`); findings
-   * in other repositories stay in the digest only, with a note.
-   */
-  mayOpenRepoIssue?: (repository: string) => boolean;
   /** Operational notes for the top of the body (storm breaker, rate budget). */
   notices?: string[];
   /** Where the full list of findings is when the body cannot hold it. */
   fullListHint?: string;
-  /**
-   * Set by the caller when per-repository issues must wait (e.g. the installation's API budget
-   * runs low): in per-repo mode none is created or updated, and the digest shows this reason.
-   */
-  perRepoBlockedReason?: string;
+  /** Per-repository issues (issues.mode `per-repo`), kept current inside the digest's lock. */
+  repoIssues?: RepoIssuesStep;
 }
+
+/** What the digest hands per-repository issues, inside its lock, once the digest issue exists. */
+export interface RepoIssuesContext {
+  /** The connection of the digest's lock: every query runs on it. */
+  conn: Database;
+  key: DigestKey;
+  findings: readonly DigestFinding[];
+  complete: boolean;
+  generatedAt: string;
+  /** The digest issue every per-repository issue links back to. */
+  digestUrl: string;
+}
+
+/** Keeps per-repository issues current; returns the links and notices the digest body shows. */
+export type RepoIssuesStep = (context: RepoIssuesContext) => Promise<{ links: DigestRepoIssue[]; notices: string[] }>;
 
 /** The digest issue as it stands before this update's patch. */
 interface DigestIssue {
@@ -79,8 +88,8 @@ interface DigestIssue {
 }
 
 /**
- * Keeps the one digest issue of an artifact's audit_id in its home current, and in issues.mode
- * `per-repo` one issue per allowed repository with findings. Under a lock per (installation,
+ * Keeps the one digest issue of an artifact's audit_id in its home current, and through
+ * `repoIssues` (issues.mode `per-repo`) one issue per allowed repository with findings. Under a lock per (installation,
  * home, audit_id) (so concurrent ingests make one issue each), every query on the lock's
  * connection:
  * 1. a comment an earlier update saved but could not post is posted (once); an artifact older
@@ -147,24 +156,9 @@ export async function upsertDigest(input: UpsertDigestInput): Promise<UpsertDige
     const url = issueUrl(ctx.config.github, digest.repository, digest.number);
 
     // 4. Per-repository issues, before the digest body that links them.
-    const perRepo: UpsertRepoIssuesResult =
-      repoConfig.issues.mode === "per-repo"
-        ? await upsertRepoIssues({
-            conn,
-            octokit,
-            log: ctx.log,
-            key,
-            github: ctx.config.github,
-            findings: state.findings,
-            complete: artifact.complete,
-            generatedAt: artifact.generated_at,
-            digestUrl: url,
-            maxNew: repoConfig.issues.max_new_per_run,
-            ...(input.mayOpenRepoIssue ? { mayOpenIssue: input.mayOpenRepoIssue } : {}),
-            ...(input.perRepoBlockedReason === undefined ? {} : { blockedReason: input.perRepoBlockedReason }),
-            ...(input.fullListHint ? { fullListHint: input.fullListHint } : {}),
-          })
-        : { links: [], notices: [] };
+    const perRepo = input.repoIssues
+      ? await input.repoIssues({ conn, key, findings: state.findings, complete: artifact.complete, generatedAt: artifact.generated_at, digestUrl: url })
+      : { links: [], notices: [] };
 
     // 5. Render, and patch once.
     const notices = [...(input.notices ?? []), ...perRepo.notices];
@@ -186,10 +180,7 @@ export async function upsertDigest(input: UpsertDigestInput): Promise<UpsertDige
       ? owedComment({
           kind: applied.comment,
           contentSha256,
-          findings: state.findings,
-          totals: state.totals,
-          reopened: applied.action === "reopened",
-          host: ctx.config.github.webHost,
+          body: renderLifecycleComment({ kind: applied.comment, findings: state.findings, totals: state.totals, reopened: applied.action === "reopened", host: ctx.config.github.webHost }),
         })
       : null;
     const saved: DigestRecord = {
@@ -261,7 +252,7 @@ async function findOrFileDigest({
   return { repository: home, number: created.data.number, state: "open", body: first.body, title: first.title, created: true };
 }
 
-/** Patches the digest once when its body, title or state must change; no request otherwise. */
+/** Patches the digest once when its body, title or state must change (see `applyIssueUpdate`). */
 async function applyDigest({
   octokit,
   digest,
@@ -275,27 +266,14 @@ async function applyDigest({
   wantClosed: boolean;
   newCount: number;
 }): Promise<{ action: Exclude<UpsertDigestOutcome["action"], "skipped">; state: "open" | "closed"; comment: IssueLifecycle["comment"] }> {
-  // A digest filed by this update is open and announces nothing: its body lists what is new.
-  const lifecycle: IssueLifecycle = digest.created
-    ? { state: "open", comment: null }
-    : planIssueLifecycle({ state: digest.state, wantClosed, newCount });
-  const patch = {
-    ...(digest.body === rendered.body ? {} : { body: rendered.body }),
-    ...(digest.title === rendered.title ? {} : { title: rendered.title }),
-    ...lifecycle.change,
-  };
-  const patched = Object.keys(patch).length > 0;
-  if (patched) {
-    const [owner, repo] = digest.repository.split("/") as [string, string];
-    await octokit.rest.issues.update({ owner, repo, issue_number: digest.number, ...patch });
-  }
+  const { lifecycle, patched } = await applyIssueUpdate({ octokit, issue: digest, rendered, wantClosed, newCount, created: digest.created });
   const action = digest.created
     ? "created"
     : lifecycle.change?.state === "closed"
       ? "closed"
       : lifecycle.change?.state === "open"
         ? "reopened"
-        : patched
+        : patched.length > 0
           ? "updated"
           : "unchanged";
   return { action, state: lifecycle.state, comment: lifecycle.comment };

@@ -8,8 +8,9 @@ import { summarizeHits } from "../artifact/summarize-hits.js";
 import { resolveSignaturePolicy, signatureRequired } from "../artifact/signature-policy.js";
 import { describePermanentFailure } from "../github/describe-permanent-failure.js";
 import type { RepoConfig } from "../config/repo-config-schema.js";
-import { LabelRejectedError } from "../digest/ensure-labels.js";
+import { LabelRejectedError } from "../issues/ensure-labels.js";
 import { upsertDigest } from "../digest/upsert-digest.js";
+import { perRepoIssues } from "../repo-issues/upsert-repo-issues.js";
 import type { JobContext } from "../jobs/job-context.js";
 import type { InstallationOctokit } from "../github/installation-octokit.js";
 import type { WorkflowRunRef } from "../jobs/job-payloads.js";
@@ -100,20 +101,32 @@ async function withDigest({
   try {
     const budget = ctx.rateLimit();
     const lowBudget = budget !== undefined && budget.remaining < config.rate.digest_only_below;
+    const fullListHint = `the "Audit ingest gate" check run of commit ${run.headSha.slice(0, 12)}, or run \`audit-digest render\` on the artifact`;
     const digest = await upsertDigest({
       ctx,
       octokit,
       repoConfig: config,
-      ...(lowBudget
-        ? {
-            perRepoBlockedReason: `GitHub API budget is low (${budget.remaining} of ${budget.limit} requests left until ${budget.resetAt.toISOString()}; rate.digest_only_below is ${config.rate.digest_only_below})`,
-          }
-        : {}),
       artifact: result.checked.artifact,
       hits: result.checked.hits,
       home,
-      mayOpenRepoIssue: (repository) => mayWriteDigest({ home, producers: config.digest.producers, repository }),
-      fullListHint: `the "Audit ingest gate" check run of commit ${run.headSha.slice(0, 12)}, or run \`audit-digest render\` on the artifact`,
+      fullListHint,
+      ...(config.issues.mode === "per-repo"
+        ? {
+            repoIssues: perRepoIssues({
+              octokit,
+              log: ctx.log,
+              github: ctx.config.github,
+              maxNew: config.issues.max_new_per_run,
+              mayOpenIssue: (repository) => mayWriteDigest({ home, producers: config.digest.producers, repository }),
+              fullListHint,
+              ...(lowBudget
+                ? {
+                    blockedReason: `GitHub API budget is low (${budget.remaining} of ${budget.limit} requests left until ${budget.resetAt.toISOString()}; rate.digest_only_below is ${config.rate.digest_only_below})`,
+                  }
+                : {}),
+            }),
+          }
+        : {}),
     });
     if (digest.action === "skipped") return result;
     return { ...result, digest: { repository: digest.repository, issueNumber: digest.issueNumber, url: digest.url } };

@@ -1,4 +1,4 @@
-import { formatCount } from "../digest/format-count.js";
+import { formatCount } from "./format-count.js";
 
 /**
  * Cuts `text` to at most `budget` characters at a line boundary and says how much was left

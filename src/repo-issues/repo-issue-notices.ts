@@ -1,4 +1,4 @@
-import { formatCount } from "./format-count.js";
+import { formatCount } from "../markdown/format-count.js";
 
 /** Repositories named in a notice before the rest are only counted. */
 const NAMED_MAX = 10;

@@ -1,8 +1,8 @@
-import type { DigestTotals } from "./compute-digest-state.js";
-import type { DigestFinding } from "./digest-finding.js";
-import { formatDigestMarker, formatRepoIssueMarker } from "./digest-marker.js";
-import { codeSpan } from "./markdown-code.js";
-import { DEFAULT_DIGEST_BUDGET, renderDigest, type RenderedDigest } from "./render-digest.js";
+import type { DigestTotals } from "../digest/compute-digest-state.js";
+import type { DigestFinding } from "../digest/digest-finding.js";
+import { formatDigestMarker, formatRepoIssueMarker } from "../digest/digest-marker.js";
+import { codeSpan } from "../markdown/markdown-code.js";
+import { DEFAULT_DIGEST_BUDGET, renderDigest, type RenderedDigest } from "../digest/render-digest.js";
 
 export const REPO_ISSUE_TITLE = "Audit findings: {audit_id}";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DigestFinding } from "../../src/digest/digest-finding.js";
-import { planRepoIssues, type RepoIssuePlanInput } from "../../src/digest/plan-repo-issues.js";
-import type { RepoIssueRecord } from "../../src/digest/repo-issue-store.js";
+import { planRepoIssues, type RepoIssuePlanInput } from "../../src/repo-issues/plan-repo-issues.js";
+import type { RepoIssueRecord } from "../../src/repo-issues/repo-issue-store.js";
 
 function finding(repo: string, n: number, status: DigestFinding["status"], extra: Partial<DigestFinding> = {}): DigestFinding {
   return { fingerprint: `${repo}-${n}`, repo, path: `f${n}.ts`, line: n, pattern: "p", severity: "medium", status, firstSeenAt: "2026-01-01T00:00:00Z", ...extra };

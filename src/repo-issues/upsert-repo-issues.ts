@@ -1,34 +1,28 @@
 import type { Logger } from "pino";
 import type { Database } from "../db/database.js";
 import type { InstallationOctokit } from "../github/installation-octokit.js";
-import type { DigestFinding } from "./digest-finding.js";
-import type { DigestKey } from "./digest-store.js";
-import { ensureLabels } from "./ensure-labels.js";
-import { parseRepoIssueMarker } from "./digest-marker.js";
-import { DIGEST_LABEL, findLabelledIssue } from "./find-labelled-issue.js";
-import { getLiveIssue } from "./get-live-issue.js";
-import { issueUrl } from "./issue-url.js";
-import { planIssueLifecycle } from "./plan-issue-lifecycle.js";
+import type { DigestKey } from "../digest/digest-store.js";
+import type { RepoIssuesContext, RepoIssuesStep } from "../digest/upsert-digest.js";
+import { ensureLabels } from "../issues/ensure-labels.js";
+import { parseRepoIssueMarker } from "../digest/digest-marker.js";
+import { DIGEST_LABEL, findLabelledIssue } from "../issues/find-labelled-issue.js";
+import { getLiveIssue } from "../issues/get-live-issue.js";
+import { issueUrl } from "../issues/issue-url.js";
+import { applyIssueUpdate } from "../issues/apply-issue-update.js";
 import { planRepoIssues, type RepoIssuePlan } from "./plan-repo-issues.js";
-import { owedComment, postOwedComment } from "./post-owed-comment.js";
-import type { DigestRepoIssue } from "./render-digest.js";
+import { renderLifecycleComment } from "../digest/render-digest-comment.js";
+import { owedComment, postOwedComment } from "../issues/post-owed-comment.js";
+import type { DigestRepoIssue } from "../digest/render-digest.js";
 import { renderRepoIssue } from "./render-repo-issue.js";
 import { loadRepoIssueRecords, saveRepoIssueRecord, type RepoIssueRecord } from "./repo-issue-store.js";
 import { blockedNotice, skippedReposNotice, stormBreakerNotice } from "./repo-issue-notices.js";
 import { repoIssueSkipReason } from "./repo-issue-skip-reason.js";
 
-export interface UpsertRepoIssuesInput {
-  /** The connection of the digest's lock: every query runs on it. */
-  conn: Database;
+/** How per-repository issues are kept for one ingest, besides what the digest hands over. */
+export interface RepoIssueOptions {
   octokit: InstallationOctokit;
   log: Pick<Logger, "info">;
-  key: DigestKey;
   github: { webHost: string; webProtocol: string };
-  findings: readonly DigestFinding[];
-  complete: boolean;
-  generatedAt: string;
-  /** The digest issue every per-repository issue links back to. */
-  digestUrl: string;
   /** issues.max_new_per_run: more new issues than this in one ingest trips the storm breaker. */
   maxNew: number;
   /** Set when per-repository issues must wait (the rate budget): no request is made. */
@@ -39,6 +33,13 @@ export interface UpsertRepoIssuesInput {
    */
   mayOpenIssue?: (repository: string) => boolean;
   fullListHint?: string;
+}
+
+export type UpsertRepoIssuesInput = RepoIssuesContext & RepoIssueOptions;
+
+/** The digest's per-repository step (issues.mode `per-repo`) with these options. */
+export function perRepoIssues(options: RepoIssueOptions): RepoIssuesStep {
+  return (context) => upsertRepoIssues({ ...context, ...options });
 }
 
 export interface UpsertRepoIssuesResult {
@@ -208,26 +209,19 @@ async function applyPlan({ work, plan }: { work: RepoIssueWork; plan: RepoIssueP
     return record;
   }
 
-  const lifecycle = planIssueLifecycle({
-    state: live.state === "closed" ? "closed" : "open",
+  const { lifecycle, patched } = await applyIssueUpdate({
+    octokit,
+    issue: { repository: plan.repo, number: live.number, state: live.state === "closed" ? "closed" : "open", body: live.body, title: live.title },
+    rendered,
     wantClosed: plan.wantClosed,
     newCount: plan.totals.new,
   });
-  const patch = {
-    ...(live.body === rendered.body ? {} : { body: rendered.body }),
-    ...(live.title === rendered.title ? {} : { title: rendered.title }),
-    ...lifecycle.change,
-  };
-  if (Object.keys(patch).length > 0) await octokit.rest.issues.update({ owner, repo, issue_number: live.number, ...patch });
   // The comment is saved with the record, then posted: a failed post is retried, never lost.
   const pendingComment = lifecycle.comment
     ? owedComment({
         kind: lifecycle.comment,
         contentSha256: plan.contentSha256,
-        findings: plan.findings,
-        totals: plan.totals,
-        reopened: lifecycle.change?.state === "open",
-        host: input.github.webHost,
+        body: renderLifecycleComment({ kind: lifecycle.comment, findings: plan.findings, totals: plan.totals, reopened: lifecycle.change?.state === "open", host: input.github.webHost }),
       })
     : null;
   const record: RepoIssueRecord = { repository: plan.repo, issueNumber: live.number, contentSha256: plan.contentSha256, state: lifecycle.state, pendingComment };
@@ -237,7 +231,7 @@ async function applyPlan({ work, plan }: { work: RepoIssueWork; plan: RepoIssueP
     await saveRepoIssueRecord(conn, key, { ...record, pendingComment: null });
   }
   input.log.info(
-    { auditId: key.auditId, repository: plan.repo, issueNumber: live.number, patched: Object.keys(patch), comment: lifecycle.comment },
+    { auditId: key.auditId, repository: plan.repo, issueNumber: live.number, patched, comment: lifecycle.comment },
     "per-repository issue brought up to date",
   );
   return record;

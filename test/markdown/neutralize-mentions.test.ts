@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { neutralizeMentions } from "../../src/digest/neutralize-mentions.js";
+import { neutralizeMentions } from "../../src/markdown/neutralize-mentions.js";
 
 /** What GitHub would turn into a ping or a cross-reference. */
 const MENTION = /(?:^|[^A-Za-z0-9_`])@[A-Za-z0-9]/;

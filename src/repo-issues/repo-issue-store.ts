@@ -1,6 +1,6 @@
 import type { Queryable } from "../db/database.js";
-import type { DigestKey } from "./digest-store.js";
-import type { OwedComment } from "./post-owed-comment.js";
+import type { DigestKey } from "../digest/digest-store.js";
+import type { OwedComment } from "../issues/post-owed-comment.js";
 
 /** The per-repository issue of an audit_id in one repository, and what was last applied to it. */
 export interface RepoIssueRecord {

@@ -3,6 +3,7 @@ import { parseArtifact } from "../../src/artifact/parse-artifact.js";
 import { fingerprintHits } from "../../src/artifact/fingerprint-hit.js";
 import { parseRepoConfig } from "../../src/config/load-repo-config.js";
 import { upsertDigest } from "../../src/digest/upsert-digest.js";
+import { perRepoIssues } from "../../src/repo-issues/upsert-repo-issues.js";
 import { createAppHarness, INSTALLATION_ID, OWNER, REPO, type AppHarness } from "../support/app-harness.js";
 import { artifactFixture, hit, producedBy } from "../support/artifact-fixtures.js";
 
@@ -181,7 +182,13 @@ describe("per-repository issues", () => {
         artifact: parsed.artifact,
         hits: fingerprintHits(parsed.artifact.org_unregistered_hits),
         home: `${OWNER}/${REPO}`,
-        ...(perRepoBlockedReason === undefined ? {} : { perRepoBlockedReason }),
+        repoIssues: perRepoIssues({
+          octokit,
+          log: harness.runner.log,
+          github: harness.runner.config.github,
+          maxNew: parsedConfig.config.issues.max_new_per_run,
+          ...(perRepoBlockedReason === undefined ? {} : { blockedReason: perRepoBlockedReason }),
+        }),
       });
     };
 

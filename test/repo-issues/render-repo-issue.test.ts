@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DigestFinding } from "../../src/digest/digest-finding.js";
 import { parseDigestMarker, parseRepoIssueMarker } from "../../src/digest/digest-marker.js";
-import { renderRepoIssue } from "../../src/digest/render-repo-issue.js";
+import { renderRepoIssue } from "../../src/repo-issues/render-repo-issue.js";
 
 const findings: DigestFinding[] = Array.from({ length: 3_000 }, (_, i) => ({
   fingerprint: `fp-${i}`,

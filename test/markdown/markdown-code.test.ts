@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { codeSpan, escapeHtml, escapeMarkdownText, fencedCodeBlock } from "../../src/digest/markdown-code.js";
+import { codeSpan, escapeHtml, escapeMarkdownText, fencedCodeBlock } from "../../src/markdown/markdown-code.js";
 
 /** The content CommonMark reads back from a code span (one space stripped from both sides when both have one). */
 function readCodeSpan(span: string): string {

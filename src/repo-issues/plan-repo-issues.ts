@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import type { DigestTotals } from "./compute-digest-state.js";
-import type { DigestFinding } from "./digest-finding.js";
+import type { DigestTotals } from "../digest/compute-digest-state.js";
+import type { DigestFinding } from "../digest/digest-finding.js";
 import { repoKey, type RepoIssueRecord } from "./repo-issue-store.js";
 
 /**

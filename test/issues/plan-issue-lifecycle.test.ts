@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planIssueLifecycle } from "../../src/digest/plan-issue-lifecycle.js";
+import { planIssueLifecycle } from "../../src/issues/plan-issue-lifecycle.js";
 
 describe("issue lifecycle", () => {
   it("closes an open issue when a complete scan leaves nothing open", () => {

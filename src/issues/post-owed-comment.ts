@@ -1,7 +1,4 @@
 import type { InstallationOctokit } from "../github/installation-octokit.js";
-import type { DigestTotals } from "./compute-digest-state.js";
-import type { DigestFinding } from "./digest-finding.js";
-import { renderAllResolvedComment, renderNewFindingsComment } from "./render-digest-comment.js";
 
 /**
  * A comment an issue update owes people (new findings, all resolved). It is saved with the
@@ -16,30 +13,8 @@ export interface OwedComment {
   savedAt: string;
 }
 
-/**
- * The comment an issue update owes (new findings, or all resolved) with the hidden marker that
- * lets a retry tell whether it was already posted.
- */
-export function owedComment({
-  kind,
-  contentSha256,
-  findings,
-  totals,
-  reopened,
-  host,
-}: {
-  kind: "new-findings" | "all-resolved";
-  /** Identity of the content the update applied: one comment per kind and content. */
-  contentSha256: string;
-  findings: readonly DigestFinding[];
-  totals: Pick<DigestTotals, "new" | "resolved">;
-  reopened: boolean;
-  host: string;
-}): OwedComment {
-  const body =
-    kind === "all-resolved"
-      ? renderAllResolvedComment({ resolved: totals.resolved })
-      : renderNewFindingsComment({ count: totals.new, top: findings.filter((f) => f.status === "new"), reopened, host });
+/** The comment an issue update owes, with the hidden marker that lets a retry tell whether it was already posted. */
+export function owedComment({ kind, contentSha256, body }: { kind: string; contentSha256: string; body: string }): OwedComment {
   const marker = `<!-- audit-digest:comment ${kind} ${contentSha256.slice(0, 16)} -->`;
   return { marker, body: `${body}\n\n${marker}`, savedAt: new Date().toISOString() };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { repoIssueSkipReason } from "../../src/digest/repo-issue-skip-reason.js";
+import { repoIssueSkipReason } from "../../src/repo-issues/repo-issue-skip-reason.js";
 
 const error = (status: number, message = "", headers: Record<string, string> = {}) => Object.assign(new Error(message), { status, response: { headers } });
 
