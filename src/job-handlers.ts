@@ -1,4 +1,5 @@
 import { prepareCheckRun } from "./checks/prepare-check-run.js";
+import { runAuditCommand } from "./commands/run-audit-command.js";
 import { ingestWorkflowRun } from "./ingest/ingest-workflow-run.js";
 import { rerunIngest } from "./ingest/rerun-ingest.js";
 import { syncInstallation } from "./installations/sync-installation.js";
@@ -10,4 +11,5 @@ export const jobHandlers: JobHandlers = {
   "rerun-ingest": rerunIngest,
   "prepare-check-run": prepareCheckRun,
   "sync-installation": syncInstallation,
+  "audit-command": runAuditCommand,
 };

@@ -184,3 +184,55 @@ export function computeDigestState(input: DigestStateInput): DigestState {
   findings.sort(compareDigestFindings);
   return { rows, findings, totals };
 }
+
+export interface ReapplySuppressionsInput {
+  /** The stored state of every fingerprint, as the last update saved it. */
+  rows: readonly DigestStateRow[];
+  suppressions: readonly SuppressionRule[];
+  /** `generated_at` of the artifact last applied: what it first reported is still "new". */
+  lastGeneratedAt: string;
+  now: string;
+}
+
+/**
+ * The stored state with the suppression rules applied afresh, for a change of rules between
+ * artifacts (a finding dismissed or reopened, a pattern muted): no artifact is read, so no
+ * finding appears or goes away. Open and suppressed rows are suppressed or open by the rules
+ * now; a row that becomes open is `new` only when the last artifact first reported it (as it
+ * was shown then), and counts nowhere as news. Resolved rows stay resolved; those the last
+ * artifact resolved are shown again as resolved (a stored row does not say whether it was open
+ * or suppressed before, so one suppressed before is listed too).
+ */
+export function reapplySuppressions(input: ReapplySuppressionsInput): DigestState {
+  const nowMs = Date.parse(input.now);
+  const rows: DigestStateRow[] = [];
+  const findings: DigestFinding[] = [];
+  const totals: DigestTotals = { open: 0, new: 0, resolved: 0, suppressed: 0 };
+  for (const row of input.rows) {
+    const data = hitData(row);
+    const carried = { firstSeenAt: row.firstSeenAt, lastSeenAt: row.lastSeenAt };
+    if (row.status === "resolved") {
+      rows.push({ ...row });
+      if (row.resolvedAt === input.lastGeneratedAt) {
+        findings.push({ ...data, status: "resolved", firstSeenAt: row.firstSeenAt });
+        totals.resolved++;
+      }
+      continue;
+    }
+    const rule = input.suppressions.find((candidate) => ruleApplies(candidate, data, nowMs));
+    if (rule !== undefined) {
+      rows.push({ ...data, status: "suppressed", ...carried, suppressedReason: rule.reason });
+      findings.push({ ...data, status: "suppressed", firstSeenAt: row.firstSeenAt, suppressedReason: rule.reason });
+      totals.suppressed++;
+      continue;
+    }
+    const status = row.firstSeenAt === input.lastGeneratedAt && row.status === "open" ? "new" : "open";
+    rows.push({ ...data, status: "open", ...carried });
+    findings.push({ ...data, status, firstSeenAt: row.firstSeenAt });
+    totals.open++;
+    if (status === "new") totals.new++;
+  }
+  rows.sort(compareFingerprints);
+  findings.sort(compareDigestFindings);
+  return { rows, findings, totals };
+}

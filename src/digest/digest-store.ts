@@ -10,6 +10,8 @@ export interface DigestRecord {
   lastGeneratedAt: string;
   lastContentSha256: string;
   state: "open" | "closed";
+  /** The last applied artifact was a complete scan (a partial one resolves and closes nothing). */
+  complete: boolean;
   /** A comment this update owes people, posted after the save and cleared once it is. */
   pendingComment: OwedComment | null;
 }
@@ -38,9 +40,10 @@ export async function loadDigestRecord(conn: Queryable, key: DigestKey): Promise
     last_generated_at: Date | string;
     last_content_sha256: string;
     state: "open" | "closed";
+    last_complete: boolean;
     pending_comment: OwedComment | null;
   }>(
-    `SELECT repository, issue_number, last_generated_at, last_content_sha256, state, pending_comment
+    `SELECT repository, issue_number, last_generated_at, last_content_sha256, state, last_complete, pending_comment
      FROM digests WHERE installation_id = $1 AND home = $2 AND audit_id = $3`,
     [key.installationId, key.home, key.auditId],
   );
@@ -52,6 +55,7 @@ export async function loadDigestRecord(conn: Queryable, key: DigestKey): Promise
         lastGeneratedAt: new Date(row.last_generated_at).toISOString(),
         lastContentSha256: row.last_content_sha256,
         state: row.state,
+        complete: row.last_complete,
         pendingComment: row.pending_comment,
       }
     : undefined;
@@ -99,12 +103,12 @@ export async function saveDigest({
 }): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query(
-      `INSERT INTO digests (installation_id, home, audit_id, repository, issue_number, last_generated_at, last_content_sha256, state, pending_comment)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
+      `INSERT INTO digests (installation_id, home, audit_id, repository, issue_number, last_generated_at, last_content_sha256, state, pending_comment, last_complete)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)
        ON CONFLICT (installation_id, home, audit_id) DO UPDATE SET
          repository = EXCLUDED.repository, issue_number = EXCLUDED.issue_number,
          last_generated_at = EXCLUDED.last_generated_at, last_content_sha256 = EXCLUDED.last_content_sha256,
-         state = EXCLUDED.state, pending_comment = EXCLUDED.pending_comment, updated_at = now()`,
+         state = EXCLUDED.state, pending_comment = EXCLUDED.pending_comment, last_complete = EXCLUDED.last_complete, updated_at = now()`,
       [
         key.installationId,
         key.home,
@@ -115,6 +119,7 @@ export async function saveDigest({
         record.lastContentSha256,
         record.state,
         record.pendingComment === null ? null : JSON.stringify(record.pendingComment),
+        record.complete,
       ],
     );
     await tx.query("DELETE FROM digest_findings WHERE installation_id = $1 AND home = $2 AND audit_id = $3", [key.installationId, key.home, key.auditId]);

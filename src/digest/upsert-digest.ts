@@ -7,7 +7,8 @@ import type { Database } from "../db/database.js";
 import type { JobContext } from "../jobs/job-context.js";
 import type { InstallationOctokit } from "../github/installation-octokit.js";
 import { describePermanentFailure } from "../github/describe-permanent-failure.js";
-import { computeDigestState, type DigestTotals } from "./compute-digest-state.js";
+import { computeDigestState, reapplySuppressions, type DigestState, type DigestTotals } from "./compute-digest-state.js";
+import { loadDigestSuppressions } from "./digest-suppressions.js";
 import {
   clearPendingComment,
   digestKey,
@@ -129,79 +130,186 @@ export async function upsertDigest(input: UpsertDigestInput): Promise<UpsertDige
     }
     if (record?.lastContentSha256 === contentSha256) return { action: "skipped", reason: "same-artifact" };
 
-    // 2. Diff.
+    // 2. Diff, with the digest's dismissals and mutes beside the configuration's suppressions.
     const state = computeDigestState({
       previous: await loadFindingStates(conn, key),
       hits: toDigestHits(artifact, hits),
-      suppressions: repoConfig.suppressions,
+      suppressions: [...(await loadDigestSuppressions(conn, key)), ...repoConfig.suppressions],
       complete: artifact.complete,
       now: new Date().toISOString(),
       generatedAt: artifact.generated_at,
     });
-    const view: DigestView = {
-      auditId: artifact.audit_id,
-      title: repoConfig.digest.title,
-      generatedAt: artifact.generated_at,
-      complete: artifact.complete,
-      host: ctx.config.github.webHost,
-      findings: state.findings,
-      totals: state.totals,
-      ...(input.notices?.length ? { notices: input.notices } : {}),
-      ...(input.fullListHint ? { fullListHint: input.fullListHint } : {}),
-    };
-
-    // 3. Find the digest issue, or file it.
-    const digest = await findOrFileDigest({ conn, octokit, ctx, repoConfig, key, record, home, first: renderDigest(view), open: state.totals.open });
-    if (!digest) return { action: "skipped", reason: "nothing-to-report" };
-    const url = issueUrl(ctx.config.github, digest.repository, digest.number);
-
-    // 4. Per-repository issues, before the digest body that links them.
-    const perRepo = input.repoIssues
-      ? await input.repoIssues({ conn, key, findings: state.findings, complete: artifact.complete, generatedAt: artifact.generated_at, digestUrl: url })
-      : { links: [], notices: [] };
-
-    // 5. Render, and patch once.
-    const notices = [...(input.notices ?? []), ...perRepo.notices];
-    const rendered = renderDigest({
-      ...view,
-      ...(notices.length ? { notices } : {}),
-      ...(perRepo.links.length ? { perRepoIssues: perRepo.links } : {}),
-    });
-    const applied = await applyDigest({
+    return finishUpdate({
+      conn,
+      ctx,
       octokit,
-      digest,
-      rendered,
-      wantClosed: artifact.complete && state.totals.open === 0,
+      repoConfig,
+      key,
+      record,
+      home,
+      state,
+      applied: { generatedAt: artifact.generated_at, complete: artifact.complete, contentSha256 },
       newCount: state.totals.new,
+      ...(input.notices ? { notices: input.notices } : {}),
+      ...(input.fullListHint ? { fullListHint: input.fullListHint } : {}),
+      ...(input.repoIssues ? { repoIssues: input.repoIssues } : {}),
     });
-
-    // 6. Save (with the comment people must hear, if any), then post that comment.
-    const pendingComment = applied.comment
-      ? owedComment({
-          kind: applied.comment,
-          contentSha256,
-          body: renderLifecycleComment({ kind: applied.comment, findings: state.findings, totals: state.totals, reopened: applied.action === "reopened", host: ctx.config.github.webHost }),
-        })
-      : null;
-    const saved: DigestRecord = {
-      repository: digest.repository,
-      issueNumber: digest.number,
-      lastGeneratedAt: artifact.generated_at,
-      lastContentSha256: contentSha256,
-      state: applied.state,
-      pendingComment,
-    };
-    await saveDigest({ db: conn, key, record: saved, findings: state.rows });
-    if (pendingComment) {
-      await postPendingComment({ conn, octokit, key, repository: digest.repository, issueNumber: digest.number, comment: pendingComment, fresh: true });
-    }
-    const { action, comment } = applied;
-    ctx.log.info(
-      { auditId: key.auditId, repository: digest.repository, issueNumber: digest.number, action, comment, totals: state.totals, omitted: rendered.omitted },
-      "digest upserted",
-    );
-    return { action, repository: digest.repository, issueNumber: digest.number, url, totals: state.totals, comment };
   });
+}
+
+export interface RefreshDigestInput {
+  ctx: UpsertDigestInput["ctx"];
+  octokit: InstallationOctokit;
+  /** The home's configuration (its suppressions, title, labels). */
+  repoConfig: RepoConfig;
+  key: DigestKey;
+  /** Where the full list of findings is when the body cannot hold it. */
+  fullListHint?: string;
+  /** Per-repository issues (issues.mode `per-repo`), kept current inside the digest's lock. */
+  repoIssues?: RepoIssuesStep;
+  /**
+   * Runs first inside the digest's lock, on its connection: the change of suppressions this
+   * refresh applies, so an ingest racing it sees the change or is seen by it, never half.
+   */
+  change?: (conn: Database) => Promise<void>;
+}
+
+/**
+ * Applies a change of suppressions (a dismissal, a reopen, a mute) to a digest already filed,
+ * under the same lock and through the same steps as `upsertDigest`, without an artifact: the
+ * stored finding states get the suppression rules afresh, the digest is rendered and patched
+ * once when its body, title or state must change, and the state is saved. A command never
+ * announces findings as new; when nothing is left open after a complete scan, the digest closes
+ * as an ingest of the same artifact would close it. Skipped when the digest has no record yet.
+ */
+export async function refreshDigest(input: RefreshDigestInput): Promise<UpsertDigestOutcome> {
+  const { ctx, octokit, repoConfig, key } = input;
+  return ctx.db.withLock(digestLockKey(key), async (conn) => {
+    if (input.change) await input.change(conn);
+    const record = await loadDigestRecord(conn, key);
+    if (!record) return { action: "skipped", reason: "nothing-to-report" };
+    const state = reapplySuppressions({
+      rows: await loadFindingStates(conn, key),
+      suppressions: [...(await loadDigestSuppressions(conn, key)), ...repoConfig.suppressions],
+      lastGeneratedAt: record.lastGeneratedAt,
+      now: new Date().toISOString(),
+    });
+    return finishUpdate({
+      conn,
+      ctx,
+      octokit,
+      repoConfig,
+      key,
+      record,
+      home: key.home,
+      state,
+      applied: { generatedAt: record.lastGeneratedAt, complete: record.complete, contentSha256: record.lastContentSha256 },
+      newCount: 0,
+      ...(input.fullListHint ? { fullListHint: input.fullListHint } : {}),
+      ...(input.repoIssues ? { repoIssues: input.repoIssues } : {}),
+    });
+  });
+}
+
+/**
+ * Steps 3 to 6 of an update, once the state is known: find or file the digest issue, keep
+ * per-repository issues current, render and patch once, save, post the owed comment.
+ */
+async function finishUpdate({
+  conn,
+  ctx,
+  octokit,
+  repoConfig,
+  key,
+  record,
+  home,
+  state,
+  applied: artifact,
+  newCount,
+  notices: givenNotices,
+  fullListHint,
+  repoIssues,
+}: {
+  conn: Database;
+  ctx: UpsertDigestInput["ctx"];
+  octokit: InstallationOctokit;
+  repoConfig: RepoConfig;
+  key: DigestKey;
+  record: DigestRecord | undefined;
+  home: string;
+  state: DigestState;
+  /** What the state comes from: the artifact applied now, or the one applied last. */
+  applied: { generatedAt: string; complete: boolean; contentSha256: string };
+  /** Findings to announce as new (none for a change of suppressions). */
+  newCount: number;
+  notices?: readonly string[];
+  fullListHint?: string;
+  repoIssues?: RepoIssuesStep;
+}): Promise<UpsertDigestOutcome> {
+  const view: DigestView = {
+    auditId: key.auditId,
+    title: repoConfig.digest.title,
+    generatedAt: artifact.generatedAt,
+    complete: artifact.complete,
+    host: ctx.config.github.webHost,
+    findings: state.findings,
+    totals: state.totals,
+    ...(givenNotices?.length ? { notices: givenNotices } : {}),
+    ...(fullListHint ? { fullListHint } : {}),
+  };
+
+  // 3. Find the digest issue, or file it.
+  const digest = await findOrFileDigest({ conn, octokit, ctx, repoConfig, key, record, home, first: renderDigest(view), open: state.totals.open });
+  if (!digest) return { action: "skipped", reason: "nothing-to-report" };
+  const url = issueUrl(ctx.config.github, digest.repository, digest.number);
+
+  // 4. Per-repository issues, before the digest body that links them.
+  const perRepo = repoIssues
+    ? await repoIssues({ conn, key, findings: state.findings, complete: artifact.complete, generatedAt: artifact.generatedAt, digestUrl: url })
+    : { links: [], notices: [] };
+
+  // 5. Render, and patch once.
+  const notices = [...(givenNotices ?? []), ...perRepo.notices];
+  const rendered = renderDigest({
+    ...view,
+    ...(notices.length ? { notices } : {}),
+    ...(perRepo.links.length ? { perRepoIssues: perRepo.links } : {}),
+  });
+  const applied = await applyDigest({
+    octokit,
+    digest,
+    rendered,
+    wantClosed: artifact.complete && state.totals.open === 0,
+    newCount,
+  });
+
+  // 6. Save (with the comment people must hear, if any), then post that comment.
+  const pendingComment = applied.comment
+    ? owedComment({
+        kind: applied.comment,
+        contentSha256: artifact.contentSha256,
+        body: renderLifecycleComment({ kind: applied.comment, findings: state.findings, totals: state.totals, reopened: applied.action === "reopened", host: ctx.config.github.webHost }),
+      })
+    : null;
+  const saved: DigestRecord = {
+    repository: digest.repository,
+    issueNumber: digest.number,
+    lastGeneratedAt: artifact.generatedAt,
+    lastContentSha256: artifact.contentSha256,
+    state: applied.state,
+    complete: artifact.complete,
+    pendingComment,
+  };
+  await saveDigest({ db: conn, key, record: saved, findings: state.rows });
+  if (pendingComment) {
+    await postPendingComment({ conn, octokit, key, repository: digest.repository, issueNumber: digest.number, comment: pendingComment, fresh: true });
+  }
+  const { action, comment } = applied;
+  ctx.log.info(
+    { auditId: key.auditId, repository: digest.repository, issueNumber: digest.number, action, comment, totals: state.totals, omitted: rendered.omitted },
+    "digest upserted",
+  );
+  return { action, repository: digest.repository, issueNumber: digest.number, url, totals: state.totals, comment };
 }
 
 /**

@@ -37,6 +37,8 @@ export interface JobPayloads {
     suspended: boolean;
     repositories: string[] | null;
   };
+  /** An `/audit` command in a comment on an issue or pull request (`line`: the command line as written). */
+  "audit-command": RepoRef & { commentId: number; issueNumber: number; isPullRequest: boolean; author: string; line: string };
 }
 
 export type JobName = keyof JobPayloads;

@@ -22,6 +22,7 @@ export const jobPolicies: Record<JobName, JobPolicy> = {
   "rerun-ingest": { retryLimit: 8, retryDelay: 15, retryBackoff: true, expireInSeconds: 900 },
   "prepare-check-run": { retryLimit: 6, retryDelay: 5, retryBackoff: true, expireInSeconds: 600 },
   "sync-installation": { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 600 },
+  "audit-command": { retryLimit: 6, retryDelay: 10, retryBackoff: true, expireInSeconds: 900 },
 };
 
 export const jobNames = Object.keys(jobPolicies) as JobName[];

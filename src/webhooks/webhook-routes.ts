@@ -1,3 +1,4 @@
+import { auditCommandRoute } from "../commands/audit-command-route.js";
 import { INGEST_GATE_CHECK_NAME, RERUN_INGEST_ACTION } from "../checks/ingest-gate-check.js";
 import { isFromFork } from "../ingest/is-from-fork.js";
 import { defineWebhookRoute, type WebhookRoute } from "./webhook-route.js";
@@ -68,4 +69,5 @@ export const webhookRoutes: WebhookRoute[] = [
       };
     },
   }),
+  auditCommandRoute,
 ];
