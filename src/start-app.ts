@@ -5,6 +5,7 @@ import { jobHandlers } from "./job-handlers.js";
 import type { AppConfig } from "./config/app-config.js";
 import type { Database } from "./db/database.js";
 import { openDatabase } from "./db/open-database.js";
+import { prepareFallbackDir } from "./fallback/prepare-fallback-dir.js";
 import { runMigrations } from "./db/run-migrations.js";
 import { createOctokitClass, type OctokitClassOptions } from "./github/create-octokit-class.js";
 import { RateLimitTracker } from "./github/rate-limit-tracker.js";
@@ -47,8 +48,12 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const web = config.role !== "worker";
   const worker = config.role !== "web";
 
-  // 1. Logger, database, schema.
+  // 1. Logger, fallback folder (leftover temporary files removed), database, schema.
   const log = options.log ?? (await createLogger(config.log));
+  if (config.fallbackDir !== undefined) {
+    const leftovers = await prepareFallbackDir(config.fallbackDir);
+    if (leftovers > 0) log.warn({ fallbackDir: config.fallbackDir, removed: leftovers }, "temporary fallback files of an interrupted write removed");
+  }
   const db = await openDatabase(config.database);
   const applied = await runMigrations({ db });
   if (applied.length > 0) log.info({ applied }, "database migrations applied");

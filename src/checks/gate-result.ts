@@ -8,7 +8,11 @@ export type GateResult =
       checked: Extract<CheckedArtifact, { verdict: "valid" }>;
       /** The digest issue this ingest updated, when it filed one. */
       digest?: { repository: string; issueNumber: number; url: string };
-      /** Why the digest issue could not be filed (a missing permission, issues disabled). */
+      /**
+       * Why the digest issue could not be filed and what to do, completing "No digest was filed: …"
+       * (a missing permission or disabled issues, with the fallback record keeping the findings;
+       * a label GitHub refuses).
+       */
       digestProblem?: string;
     }
   | { kind: "invalid"; errors: ArtifactError[] }

@@ -36,7 +36,7 @@ export function renderCheckOutput(result: GateResult): CheckOutput {
         "",
         `- Signature: ${signature}`,
         ...(result.digest ? [`- Digest issue: [${result.digest.repository}#${result.digest.issueNumber}](${result.digest.url})`] : []),
-        ...(result.digestProblem ? [`- **Digest issue not filed**: ${result.digestProblem}. The findings are listed here and in the artifact.`] : []),
+        ...(result.digestProblem ? [`- **No digest was filed**: ${scrubSecrets(result.digestProblem)}`] : []),
         `- Generated: ${artifact.generated_at} by ${codeSpan(scrubSecrets(`${artifact.tool.name} ${artifact.tool.version}`))}`,
         ...(artifact.complete ? [] : ["- Partial scan (`complete: false`): nothing is resolved or closed by it"]),
         ...(warnings.length ? [`- ${count(warnings.length, "warning")} (unknown fields kept and signed), listed below`] : []),

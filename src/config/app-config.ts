@@ -23,6 +23,8 @@ export interface AppConfig {
   server: { host: string; port: number };
   log: { level: "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent"; format: "json" | "pretty" };
   database: { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
+  /** Folder that also receives every fallback record as a JSON file (`FALLBACK_DIR`); unset: the database only. */
+  fallbackDir: string | undefined;
   redisUrl: string | undefined;
   /** Keys that verify artifact signatures, from `AUDIT_HMAC_KEYS`; never logged. */
   hmacKeys: HmacKey[];

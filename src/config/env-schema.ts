@@ -44,6 +44,10 @@ export const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection URL")
     .optional(),
   DATA_DIR: z.string().default("./data"),
+  FALLBACK_DIR: z
+    .string()
+    .optional()
+    .describe("folder that also receives every fallback record as one JSON file (mode 0600, written atomically)"),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional(),
   AUDIT_HMAC_KEYS: z
     .string()

@@ -1,3 +1,4 @@
+import { classifyGitHubError } from "../github/classify-github-error.js";
 import type { InstallationOctokit } from "../github/installation-octokit.js";
 import { parseRepoConfig, RepoConfigError } from "./load-repo-config.js";
 import type { RepoConfig } from "./repo-config-schema.js";
@@ -30,7 +31,8 @@ export async function fetchRepoConfig({
     if (file) source = `${file.owner}/${file.repo}:${file.path}`;
     value = file ? config : {};
   } catch (error) {
-    if (typeof (error as { status?: unknown }).status === "number") throw error;
+    // GitHub's answers (5xx, rate limits, permissions) are the job's to handle; the rest is the file's fault.
+    if (classifyGitHubError(error).kind !== "other") throw error;
     const reason = error instanceof Error ? error.message.replace(/^\[@probot\/octokit-plugin-config\]\s*/, "") : String(error);
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message.split("\n")[0]}` : "";
     return { ok: false, error: new RepoConfigError(source, [{ path: "", message: `${reason}${cause}` }]) };

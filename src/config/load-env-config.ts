@@ -65,6 +65,7 @@ export function loadEnvConfig(env: Record<string, string | undefined>, cwd = pro
     server: { host: e.HOST, port: e.PORT },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? (production ? "json" : "pretty") },
     database: e.DATABASE_URL ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "pglite", dataDir: e.DATA_DIR },
+    fallbackDir: e.FALLBACK_DIR,
     redisUrl: e.REDIS_URL,
     hmacKeys: hmacKeys.keys,
     worker: {

@@ -146,6 +146,19 @@ export const repoConfigSchema = z
       })
       .prefault({})
       .describe("Behaviour when the API quota runs low."),
+    fallback: z
+      .strictObject({
+        ttl_days: z
+          .int()
+          .min(1)
+          .max(365)
+          .default(7)
+          .describe(
+            "Days a fallback record is kept when the digest cannot be filed (a missing permission, issues disabled): the redacted findings wait this long to be filed once that is possible. Between 1 and 365; default 7.",
+          ),
+      })
+      .prefault({})
+      .describe("What happens to findings the app may not file as an issue."),
     suppressions: z.array(suppressionSchema).max(1_000).default([]).describe("Findings not to report."),
   })
   .describe("audit-digest configuration (.github/audit-digest.yml in a repository or in the organisation's .github repository).");

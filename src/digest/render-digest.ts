@@ -57,6 +57,26 @@ const SHOWN_TEXT_MAX = 200;
 
 const DEFAULT_HINT = "run `audit-digest render <artifact>` on the artifact";
 
+/** The shortest fingerprint prefix shown: enough to type, and unique in any realistic digest. */
+const SHORT_FINGERPRINT_MIN = 8;
+
+/**
+ * How many characters of a fingerprint the digest shows: the fewest (at least 8) that tell
+ * every finding of the view apart, so a person can name one in an `/audit` command.
+ */
+export function shortFingerprintLength(findings: readonly { fingerprint: string }[]): number {
+  const sorted = [...new Set(findings.map((f) => f.fingerprint))].sort();
+  let length = SHORT_FINGERPRINT_MIN;
+  for (let i = 1; i < sorted.length; i++) {
+    const a = sorted[i - 1] as string;
+    const b = sorted[i] as string;
+    let common = 0;
+    while (common < a.length && a[common] === b[common]) common++;
+    length = Math.max(length, common + 1);
+  }
+  return length;
+}
+
 function plural(n: number, one: string, many: string): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
@@ -272,6 +292,8 @@ export function renderDigest(view: DigestView): RenderedDigest {
 
   const sorted = [...view.findings].sort(compareDigestFindings);
   const open = sorted.filter(isOpen);
+  const idLength = shortFingerprintLength(sorted);
+  const shortId = (f: DigestFinding): string => ` · ${codeSpan(f.fingerprint.slice(0, idLength))}`;
 
   // Head: marker, warnings and notices, totals, table.
   let head = `${marker}\n\n`;
@@ -341,7 +363,7 @@ export function renderDigest(view: DigestView): RenderedDigest {
       const rule = f.ruleId === undefined ? "" : ` · rule ${codeSpan(shownCode(f.ruleId))}`;
       return (
         `- **${f.severity}** · ${codeSpan(shownCode(f.repo))} · ${findingLocation(host, f)} · ` +
-        `${codeSpan(shownCode(f.pattern))}${rule}\n${snippetBlock(f.snippet, maxSnippet)}`
+        `${codeSpan(shownCode(f.pattern))}${rule}${shortId(f)}\n${snippetBlock(f.snippet, maxSnippet)}`
       );
     };
     const more = (count: number): string => `- _…and ${plural(count, "more new finding", "more new findings")} not shown_\n`;
@@ -362,7 +384,7 @@ export function renderDigest(view: DigestView): RenderedDigest {
     const renderOpen = (index: number): string => {
       const f = finding(index);
       const rule = f.ruleId === undefined ? "" : ` · rule ${codeSpan(shownCode(f.ruleId))}`;
-      return `- **${f.severity}** · ${findingLocation(host, f)}${f.status === "new" ? " · new" : ""}${rule}\n${snippetBlock(f.snippet, SNIPPET_SHORT)}`;
+      return `- **${f.severity}** · ${findingLocation(host, f)}${f.status === "new" ? " · new" : ""}${rule}${shortId(f)}\n${snippetBlock(f.snippet, SNIPPET_SHORT)}`;
     };
     const more = (count: number): string => `- _…and ${plural(count, "more", "more")} not shown_\n`;
     let first = true;
@@ -398,7 +420,7 @@ export function renderDigest(view: DigestView): RenderedDigest {
       f.status === "suppressed" && f.suppressedReason !== undefined
         ? ` — ${escapeMarkdownText(shownText(f.suppressedReason))}`
         : "";
-    return `- ${codeSpan(shownCode(f.repo))} · ${findingLocation(host, f)} · ${codeSpan(shownCode(f.pattern))}${reason}\n`;
+    return `- ${codeSpan(shownCode(f.repo))} · ${findingLocation(host, f)} · ${codeSpan(shownCode(f.pattern))}${shortId(f)}${reason}\n`;
   };
   for (const [status, heading, what] of [
     ["suppressed", "Suppressed", "suppressed finding"],

@@ -1,3 +1,4 @@
+import { classifyGitHubError } from "../github/classify-github-error.js";
 import type { InstallationOctokit } from "../github/installation-octokit.js";
 
 export type DownloadResult =
@@ -34,7 +35,8 @@ export async function downloadArtifactZip({
     });
     body = response.data;
   } catch (error) {
-    if ((error as { status?: unknown }).status === 410) return { ok: false, reason: "expired" };
+    const failure = classifyGitHubError(error);
+    if (failure.kind === "not-found" && failure.status === 410) return { ok: false, reason: "expired" };
     throw error;
   }
   const tooLarge = {

@@ -1,21 +1,23 @@
 import { artifactLimitsFromConfig } from "../config/load-repo-config.js";
 import { fetchRepoConfig } from "../config/fetch-repo-config.js";
-import { mayWriteDigest } from "../config/may-write-digest.js";
 import { completeCheckRun } from "../checks/complete-check-run.js";
 import type { GateResult } from "../checks/gate-result.js";
 import { scrubSecrets } from "../artifact/scrub-secrets.js";
 import { summarizeHits } from "../artifact/summarize-hits.js";
 import { resolveSignaturePolicy, signatureRequired } from "../artifact/signature-policy.js";
-import { describePermanentFailure } from "../github/describe-permanent-failure.js";
+import { classifyGitHubError } from "../github/classify-github-error.js";
 import type { RepoConfig } from "../config/repo-config-schema.js";
 import { LabelRejectedError } from "../issues/ensure-labels.js";
-import { upsertDigest } from "../digest/upsert-digest.js";
-import { perRepoIssues } from "../repo-issues/upsert-repo-issues.js";
+import { digestKey } from "../digest/digest-store.js";
+import { describeFallback } from "../fallback/describe-fallback.js";
+import { supersedeFallbacks } from "../fallback/fallback-store.js";
+import { storeFallbackRecord } from "../fallback/store-fallback-record.js";
 import type { JobContext } from "../jobs/job-context.js";
 import type { InstallationOctokit } from "../github/installation-octokit.js";
 import type { WorkflowRunRef } from "../jobs/job-payloads.js";
 import { checkArtifact } from "../artifact/check-artifact.js";
 import { downloadArtifactZip } from "./download-artifact-zip.js";
+import { fileDigest, fullListHint } from "./file-digest.js";
 import { findRunArtifact } from "./find-run-artifact.js";
 import { findIngest, recordIngest, type IngestKey, type IngestRecord } from "./ingest-ledger.js";
 import { resolveDigestHome } from "./resolve-digest-home.js";
@@ -35,7 +37,8 @@ interface DigestTarget {
  *    own repository's digests or those of a home that lists it in `digest.producers`;
  * 3. find the run's artifact and download it, bounded;
  * 4. check it: safe unzip, schema and limits, signature policy, bound to this run, fingerprints;
- * 5. when valid, keep the audit_id's digest issue in its home current;
+ * 5. when valid, keep the audit_id's digest issue in its home current (or, when GitHub refuses
+ *    it for a permission reason, keep the findings as a redacted fallback record);
  * 6. give the verdict on the head SHA's check run (`completedBy` tells a retry from a re-run);
  * 7. record it in the ledger.
  */
@@ -80,9 +83,11 @@ export async function ingestRun({
 }
 
 /**
- * Files or updates the digest for a valid artifact. A failure that retrying cannot fix (a
- * missing permission, issues disabled, a label GitHub refuses) is reported on the check run
- * instead of failing the job.
+ * Files or updates the digest for a valid artifact. When GitHub refuses it for a permission
+ * reason (no `issues: write`, issues disabled, the home archived or out of the installation's
+ * reach), the findings are kept as a redacted fallback record, filed by a re-drive once that is
+ * possible, and the check run says so; a label GitHub refuses is reported the same way, without
+ * a record (the configuration must change). A filed digest supersedes older pending records.
  */
 async function withDigest({
   ctx,
@@ -98,42 +103,37 @@ async function withDigest({
   run: WorkflowRunRef;
 }): Promise<GateResult> {
   const { home, config } = target;
+  const { artifact, hits } = result.checked;
+  const key = digestKey({ installationId: ctx.installationId, home, auditId: artifact.audit_id });
   try {
-    const budget = ctx.rateLimit();
-    const lowBudget = budget !== undefined && budget.remaining < config.rate.digest_only_below;
-    const fullListHint = `the "Audit ingest gate" check run of commit ${run.headSha.slice(0, 12)}, or run \`audit-digest render\` on the artifact`;
-    const digest = await upsertDigest({
-      ctx,
-      octokit,
-      repoConfig: config,
-      artifact: result.checked.artifact,
-      hits: result.checked.hits,
-      home,
-      fullListHint,
-      ...(config.issues.mode === "per-repo"
-        ? {
-            repoIssues: perRepoIssues({
-              octokit,
-              log: ctx.log,
-              github: ctx.config.github,
-              maxNew: config.issues.max_new_per_run,
-              mayOpenIssue: (repository) => mayWriteDigest({ home, producers: config.digest.producers, repository }),
-              fullListHint,
-              ...(lowBudget
-                ? {
-                    blockedReason: `GitHub API budget is low (${budget.remaining} of ${budget.limit} requests left until ${budget.resetAt.toISOString()}; rate.digest_only_below is ${config.rate.digest_only_below})`,
-                  }
-                : {}),
-            }),
-          }
-        : {}),
-    });
+    const digest = await fileDigest({ ctx, octokit, artifact, hits, home, config, headSha: run.headSha });
+    const superseded = await supersedeFallbacks(ctx.db, { key, generatedAt: artifact.generated_at });
+    if (superseded.length > 0) ctx.log.info({ auditId: key.auditId, home, superseded }, "pending fallback records superseded by the filed digest");
     if (digest.action === "skipped") return result;
     return { ...result, digest: { repository: digest.repository, issueNumber: digest.issueNumber, url: digest.url } };
   } catch (error) {
-    const problem = error instanceof LabelRejectedError ? error.message : describePermanentFailure(error);
-    if (!problem) throw error;
-    ctx.log.warn({ auditId: result.checked.artifact.audit_id, home, problem }, "digest issue not filed");
+    if (error instanceof LabelRejectedError) {
+      ctx.log.warn({ auditId: key.auditId, home, problem: error.message }, "digest issue not filed");
+      return { ...result, digestProblem: error.message };
+    }
+    const failure = classifyGitHubError(error);
+    if (failure.kind !== "permission") throw error;
+    const record = await storeFallbackRecord({
+      db: ctx.db,
+      fallbackDir: ctx.config.fallbackDir,
+      host: ctx.config.github.webHost,
+      key,
+      targetRepository: home,
+      runRepository: `${run.owner}/${run.repo}`,
+      headSha: run.headSha,
+      reason: { cause: failure.cause, status: failure.status, message: failure.githubMessage },
+      artifact,
+      hits,
+      repoConfig: config,
+      fullListHint: fullListHint(run.headSha),
+    });
+    const problem = describeFallback(record);
+    ctx.log.warn({ auditId: key.auditId, home, fallbackRecordId: record.id, expiresAt: record.expiresAt }, `No digest was filed: ${problem}`);
     return { ...result, digestProblem: problem };
   }
 }

@@ -1,3 +1,4 @@
+import { classifyGitHubError } from "../github/classify-github-error.js";
 import type { InstallationOctokit } from "../github/installation-octokit.js";
 
 /** An issue as GitHub has it now. */
@@ -28,8 +29,9 @@ export async function getLiveIssue({
     if (data.locked || data.pull_request) return undefined;
     return { number: data.number, state: data.state, body: data.body ?? "", title: data.title, url: data.html_url };
   } catch (error) {
-    const status = (error as { status?: number }).status;
-    if (status === 404 || status === 410) return undefined;
+    // Gone (404, 410) or in a repository that disabled issues: replaced, like a locked one.
+    const failure = classifyGitHubError(error);
+    if (failure.kind === "not-found" || (failure.kind === "permission" && (failure.cause === "issues-disabled" || failure.cause === "unreachable"))) return undefined;
     throw error;
   }
 }

@@ -160,6 +160,21 @@ describe("/audit fp and wontfix", () => {
   });
 });
 
+describe("short fingerprints", () => {
+  it("the digest shows each finding's short fingerprint, and a writer can name the finding by it", async () => {
+    harness = await createAppHarness();
+    harness.sim.setCollaboratorPermission({ repo: HOME, username: "maria", permission: "write" });
+    const { digest } = await arrangeDigest();
+    const all = await fingerprints();
+    for (const f of all) expect(digest.body).toContain(`\`${f.fingerprint.slice(0, 8)}\``);
+    const shown = all.find((f) => f.path === "lib/x.js")!.fingerprint.slice(0, 8);
+
+    await command(digest.number, `/audit wontfix ${shown}`);
+
+    expect(await fingerprints()).toContainEqual({ fingerprint: all.find((f) => f.path === "lib/x.js")!.fingerprint, status: "suppressed", path: "lib/x.js" });
+  });
+});
+
 describe("/audit reopen", () => {
   it("undoes a dismissal: the finding is open again and the digest says so", async () => {
     harness = await createAppHarness();

@@ -18,9 +18,19 @@ describe("parseRepoConfig", () => {
           digest: { labels: ["audit-digest"], title: "Audit digest: {audit_id}", producers: [] },
           issues: { mode: "digest", max_new_per_run: 20 },
           rate: { digest_only_below: 500 },
+          fallback: { ttl_days: 7 },
           suppressions: [],
         },
       });
+    }
+  });
+
+  it("keeps fallback records 1 to 365 days, and names the field otherwise", () => {
+    expect(parseRepoConfig({ source, value: { fallback: { ttl_days: 30 } } })).toMatchObject({ ok: true, config: { fallback: { ttl_days: 30 } } });
+    for (const ttl of [0, 366, 1.5, "7"]) {
+      const result = parseRepoConfig({ source, value: { fallback: { ttl_days: ttl } } });
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error.message).toContain("fallback.ttl_days");
     }
   });
 

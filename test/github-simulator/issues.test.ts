@@ -135,11 +135,14 @@ describe("issues", () => {
     const other = await failure(octokit.request("GET /repos/{owner}/{repo}/issues", { owner: "acme", repo: "other" }));
     expect(other).toMatchObject({ status: 404, message: "Not Found" });
 
+    // A grant reaches tokens created after it, as on GitHub.
     sim.setInstallationPermissions({ installationId: 7, permissions: { issues: "write" } });
-    expect((await createIssue(octokit, { title: "t" })).status).toBe(201);
+    expect(await failure(createIssue(octokit, { title: "t" }))).toMatchObject({ status: 403, message: "Resource not accessible by integration" });
+    const fresh = new Octokit({ auth: sim.createInstallationToken({ installationId: 7 }), request: { fetch: sim.fetch } });
+    expect((await createIssue(fresh, { title: "t" })).status).toBe(201);
 
-    expect(await failure(octokit.request("GET /repos/{owner}/{repo}/pulls", { owner: "acme", repo: "service" }))).toMatchObject({ status: 404 });
-    expect(await failure(octokit.request("DELETE /repos/{owner}/{repo}/issues", { owner: "acme", repo: "service" } as never))).toMatchObject({ status: 404 });
+    expect(await failure(fresh.request("GET /repos/{owner}/{repo}/pulls", { owner: "acme", repo: "service" }))).toMatchObject({ status: 404 });
+    expect(await failure(fresh.request("DELETE /repos/{owner}/{repo}/issues", { owner: "acme", repo: "service" } as never))).toMatchObject({ status: 404 });
     expect(sim.schemaViolations.map((violation) => violation.where)).toEqual(["route", "route"]);
   });
 

@@ -282,7 +282,7 @@ describe("ingest gate", () => {
     await ingest(run.id);
     const check = gate();
     expect(check.conclusion).toBe("success");
-    expect(check.output.summary).toContain("**Digest issue not filed**: the app lacks a permission it needs here");
+    expect(check.output.summary).toContain("**No digest was filed**: the app may not create issues in acme/app (403 Resource not accessible by integration). Grant *Issues: write* to the app or enable issues; the findings are kept, redacted, as fallback record 1 until");
     expect(harness.sim.issues(REPOSITORY)).toEqual([]);
     expect(await ledger()).toMatchObject([{ verdict: "valid" }]);
   });

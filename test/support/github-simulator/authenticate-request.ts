@@ -46,12 +46,16 @@ export function authenticateRequest(state: SimulatorState, authorization: string
   return { kind: "app", issuer: String(issuer) };
 }
 
-/** The level an installation token holds for a permission, capped by what the token asked for. */
+/**
+ * The level an installation token holds for a permission: what the installation grants now,
+ * capped by what it granted when the token was created and by what the token asked for.
+ */
 export function permissionLevel(actor: Actor, name: string): number {
   if (actor.kind !== "installation") return 0;
   if (name === "metadata") return LEVELS.read;
   const granted = actor.installation.permissions[name];
-  const grantedLevel = granted ? LEVELS[granted] : 0;
+  const atCreation = actor.token.grantedAtCreation[name];
+  const grantedLevel = Math.min(granted ? LEVELS[granted] : 0, atCreation ? LEVELS[atCreation] : 0);
   const requested: InstallationPermissions | undefined = actor.token.requestedPermissions;
   if (!requested) return grantedLevel;
   const asked = requested[name];

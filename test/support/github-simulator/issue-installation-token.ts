@@ -16,6 +16,7 @@ export function issueInstallationToken(
     installationId: installation.id,
     expiresAt: state.now() + TOKEN_LIFETIME_MS,
     requestedPermissions: narrowing.permissions,
+    grantedAtCreation: { ...installation.permissions },
     repositories: narrowing.repositories,
   };
   state.tokens.set(token.token, token);

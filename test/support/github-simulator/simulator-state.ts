@@ -162,6 +162,11 @@ export interface SimToken {
   expiresAt: number;
   /** Permissions asked for when the token was created; undefined means all the installation has. */
   requestedPermissions: InstallationPermissions | undefined;
+  /**
+   * What the installation was granted when the token was created: as on GitHub, a permission
+   * granted later reaches only tokens created after it (one withdrawn applies at once).
+   */
+  grantedAtCreation: InstallationPermissions;
   /** Lower-cased full names the token was narrowed to; undefined means all the installation covers. */
   repositories: Set<string> | undefined;
 }
