@@ -2,7 +2,9 @@ import { prepareCheckRun } from "./checks/prepare-check-run.js";
 import { runAuditCommand } from "./commands/run-audit-command.js";
 import { ingestWorkflowRun } from "./ingest/ingest-workflow-run.js";
 import { rerunIngest } from "./ingest/rerun-ingest.js";
+import { purgeInstallation } from "./installations/purge-installation.js";
 import { syncInstallation } from "./installations/sync-installation.js";
+import { completeInstallationStaleChecks } from "./jobs/tasks/complete-installation-stale-checks.js";
 import type { JobHandlers } from "./jobs/job-handler.js";
 
 /** What each job kind does: the worker-side counterpart of the webhook routes. */
@@ -11,5 +13,7 @@ export const jobHandlers: JobHandlers = {
   "rerun-ingest": rerunIngest,
   "prepare-check-run": prepareCheckRun,
   "sync-installation": syncInstallation,
+  "complete-stale-checks": completeInstallationStaleChecks,
+  "purge-installation": purgeInstallation,
   "audit-command": runAuditCommand,
 };

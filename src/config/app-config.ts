@@ -30,7 +30,14 @@ export interface AppConfig {
   hmacKeys: HmacKey[];
   worker: { concurrency: number; pollIntervalSeconds: number; shutdownTimeoutSeconds: number };
   schedulesEnabled: boolean;
-  retention: { ledgerDays: number };
+  retention: {
+    /** Days delivery ids, redelivery counts and superseded ingest attempts are kept. */
+    ledgerDays: number;
+    /** Days the latest ingest of a commit, resolved finding state and completed check runs are kept. */
+    historyDays: number;
+    /** Days a deleted installation's data is kept before it is purged. */
+    deletedInstallationDays: number;
+  };
   /** Hours a queued gate check waits for an artifact before it completes as neutral. */
   staleCheckHours: number;
 }

@@ -59,7 +59,15 @@ export const envSchema = z.object({
   STALE_CHECK_HOURS: number({ min: 1, max: 720 })
     .default(6)
     .describe("hours a queued gate check waits for an artifact before it completes neutral"),
-  LEDGER_RETENTION_DAYS: wholeNumber({ min: 1, max: 3650 }).default(30),
+  LEDGER_RETENTION_DAYS: wholeNumber({ min: 1, max: 3650 })
+    .default(30)
+    .describe("days webhook delivery ids, redelivery counts and superseded ingest attempts are kept"),
+  HISTORY_RETENTION_DAYS: wholeNumber({ min: 1, max: 3650 })
+    .default(90)
+    .describe("days the latest ingest of each commit, finding state resolved that long ago and completed check runs are kept"),
+  INSTALLATION_PURGE_DAYS: wholeNumber({ min: 0, max: 3650 })
+    .default(30)
+    .describe("days a deleted installation's data is kept before it is purged"),
   SCHEDULES_ENABLED: booleanish.default(true).describe("turn off cron schedules on this process"),
 });
 

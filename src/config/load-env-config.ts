@@ -74,7 +74,11 @@ export function loadEnvConfig(env: Record<string, string | undefined>, cwd = pro
       shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
     },
     schedulesEnabled: e.SCHEDULES_ENABLED,
-    retention: { ledgerDays: e.LEDGER_RETENTION_DAYS },
+    retention: {
+      ledgerDays: e.LEDGER_RETENTION_DAYS,
+      historyDays: e.HISTORY_RETENTION_DAYS,
+      deletedInstallationDays: e.INSTALLATION_PURGE_DAYS,
+    },
     staleCheckHours: e.STALE_CHECK_HOURS,
   };
 }

@@ -37,6 +37,10 @@ export interface JobPayloads {
     suspended: boolean;
     repositories: string[] | null;
   };
+  /** Scheduled, one per installation: complete its gate checks that waited too long for an artifact. */
+  "complete-stale-checks": Record<never, never>;
+  /** Scheduled, one per installation deleted longer than the grace period: remove all its data. */
+  "purge-installation": Record<never, never>;
   /** An `/audit` command in a comment on an issue or pull request (`line`: the command line as written). */
   "audit-command": RepoRef & { commentId: number; issueNumber: number; isPullRequest: boolean; author: string; line: string };
 }

@@ -1,9 +1,20 @@
 import PgBoss from "pg-boss";
 import type { Logger } from "pino";
 import type { Database, Queryable } from "../db/database.js";
+import { jobInstallationProblem } from "./job-installation-problem.js";
 import type { JobData, JobName } from "./job-payloads.js";
 import { DEAD_LETTER_QUEUE, jobNames, jobPolicies, type JobPolicy } from "./job-policies.js";
 import { pgliteBossExecutor } from "./pglite-boss-executor.js";
+import { RefusedJobError } from "./refused-job-error.js";
+
+/** The schema pg-boss keeps its tables in (its default). */
+export const JOB_QUEUE_SCHEMA = "pgboss";
+
+/**
+ * The member of a stored job's data that names its kind, so a dead-lettered job (which pg-boss
+ * moves to one shared queue) can be listed by kind and sent back to its own queue.
+ */
+export const JOB_KIND_FIELD = "jobKind";
 
 export interface JobQueueOptions {
   db: Database;
@@ -54,15 +65,21 @@ export class JobQueue {
     await boss.start();
     await createQueue(boss, DEAD_LETTER_QUEUE, {});
     for (const name of jobNames) {
-      await createQueue(boss, name, { ...policies[name], deadLetter: DEAD_LETTER_QUEUE });
+      await createQueue(boss, name, { ...queueRetryOptions(policies[name]), deadLetter: DEAD_LETTER_QUEUE });
     }
     return new JobQueue(boss, log, policies);
   }
 
+  /**
+   * Enqueues a job. A job must name its installation: one that does not is refused here with
+   * an error (and, should one reach a worker anyway, again there: see `runQueuedJob`).
+   */
   async send<N extends JobName>(name: N, data: JobData<N>, options: SendOptions = {}): Promise<string | null> {
+    const problem = jobInstallationProblem(data);
+    if (problem) throw new Error(`Job "${name}" refused: ${problem}`);
     const { tx, startAfter } = options;
-    return this.#boss.send(name, data, {
-      ...this.#policies[name],
+    return this.#boss.send(name, { ...data, [JOB_KIND_FIELD]: name }, {
+      ...queueRetryOptions(this.#policies[name]),
       deadLetter: DEAD_LETTER_QUEUE,
       ...(startAfter ? { startAfter } : {}),
       ...(tx ? { db: { executeSql: (text: string, values: unknown[]) => tx.query(text, values) } } : {}),
@@ -71,7 +88,8 @@ export class JobQueue {
 
   /**
    * Runs `handler` for jobs of `name`, `concurrency` at a time. A handler that throws fails
-   * the job, which pg-boss retries with backoff and finally moves to the dead-letter queue.
+   * the job: it is retried after the policy's next delay (30 s, 5 min, 30 min…) and, once
+   * they are spent, moved to the dead-letter queue; a `RefusedJobError` goes there at once.
    */
   async work<N extends JobName>(
     name: N,
@@ -81,12 +99,36 @@ export class JobQueue {
     for (let i = 0; i < options.concurrency; i++) {
       await this.#boss.work<JobData<N>>(
         name,
-        { batchSize: 1, pollingIntervalSeconds: options.pollIntervalSeconds },
+        { batchSize: 1, pollingIntervalSeconds: options.pollIntervalSeconds, includeMetadata: true },
         async (jobs) => {
-          for (const job of jobs) await handler({ id: job.id, name, data: job.data });
+          for (const job of jobs) {
+            const { [JOB_KIND_FIELD]: _kind, ...data } = job.data as JobData<N> & { [JOB_KIND_FIELD]?: string };
+            try {
+              await handler({ id: job.id, name, data: data as JobData<N> });
+            } catch (error) {
+              await this.#prepareRetry({ name, id: job.id, retryCount: job.retryCount, error });
+              throw error;
+            }
+          }
         },
       );
     }
+  }
+
+  /**
+   * pg-boss retries a failed job after the delay stored on the job itself: before it fails, set
+   * that to this attempt's entry of the policy (it has no schedule of delays of its own), or,
+   * for a refused job, spend its retries so it is dead-lettered now.
+   */
+  async #prepareRetry({ name, id, retryCount, error }: { name: JobName; id: string; retryCount: number; error: unknown }): Promise<void> {
+    const db = this.#boss.getDb();
+    if (error instanceof RefusedJobError) {
+      await db.executeSql(`UPDATE ${JOB_QUEUE_SCHEMA}.job SET retry_limit = retry_count WHERE name = $1 AND id = $2`, [name, id]);
+      return;
+    }
+    const delay = this.#policies[name].retryDelays[retryCount];
+    if (delay === undefined) return;
+    await db.executeSql(`UPDATE ${JOB_QUEUE_SCHEMA}.job SET retry_delay = $3 WHERE name = $1 AND id = $2`, [name, id, delay]);
   }
 
   /** Registers a cron schedule; pg-boss fires it once across all processes sharing the database. */
@@ -117,6 +159,11 @@ export class JobQueue {
     await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 100))]);
     this.#log.debug("job queue stopped");
   }
+}
+
+/** A policy in pg-boss's terms: one retry per delay, each delay set per attempt (see `#prepareRetry`). */
+function queueRetryOptions(policy: JobPolicy): { retryLimit: number; retryDelay: number; retryBackoff: boolean; expireInSeconds: number } {
+  return { retryLimit: policy.retryDelays.length, retryDelay: policy.retryDelays[0] ?? 0, retryBackoff: false, expireInSeconds: policy.expireInSeconds };
 }
 
 /** Creates the queue if missing (pg-boss ignores a concurrent duplicate) and applies `options`. */

@@ -3,13 +3,18 @@ import type { AppConfig } from "../config/app-config.js";
 import type { Database } from "../db/database.js";
 import { classifyGitHubError } from "../github/classify-github-error.js";
 import type { RateLimitTracker } from "../github/rate-limit-tracker.js";
+import { loadInstallationStanding } from "../installations/installation-standing.js";
+import { holdJobWhileSuspended } from "../installations/waiting-jobs.js";
 import type { Metrics } from "../metrics/create-metrics.js";
 import { DeferJobError } from "./defer-job-error.js";
 import type { JobContext } from "./job-context.js";
 import type { InstallationOctokit } from "../github/installation-octokit.js";
 import type { JobHandler } from "./job-handler.js";
 import type { JobName } from "./job-payloads.js";
+import { jobInstallationProblem } from "./job-installation-problem.js";
+import { jobPolicies } from "./job-policies.js";
 import type { JobQueue, QueuedJob } from "./job-queue.js";
+import { RefusedJobError } from "./refused-job-error.js";
 
 /** What every job run shares within a worker process. */
 export interface JobRunner {
@@ -28,7 +33,14 @@ export interface JobRunner {
 }
 
 /**
- * Runs one job's handler and sorts its failures by kind:
+ * Runs one job's handler, if it may run at all:
+ * - a job that names no installation is refused: no handler runs, and it goes to the
+ *   dead-letter queue without retries;
+ * - a job that does GitHub work for a suspended installation waits (held until the
+ *   installation is unsuspended, then sent back to its queue); for a deleted one it is dropped
+ *   with a log line. This is the one place that decides (see `installationGate`).
+ *
+ * Then it sorts the handler's failures by kind:
  * - spent GitHub budget (known before the first call, or answered by GitHub's primary rate
  *   limit) or a secondary rate limit the Octokit did not wait out in place: the handler has
  *   returned, so its locks and connections are released, and the job is sent again to start
@@ -40,6 +52,25 @@ export async function runQueuedJob<N extends JobName>(job: QueuedJob<N>, handler
   const now = runner.now ?? (() => new Date());
   const installationId = job.data.installationId;
   const log = runner.log.child({ job: job.name, jobId: job.id, installationId, deliveryId: job.data.deliveryId });
+  const refusal = jobInstallationProblem(job.data);
+  if (refusal) {
+    metrics.jobsProcessed.inc({ queue: job.name, outcome: "refused" });
+    log.error({ problem: refusal }, "job refused: it names no installation; moved to the dead-letter queue");
+    throw new RefusedJobError(`Job "${job.name}" refused: ${refusal}`);
+  }
+  if (jobPolicies[job.name].installationGate === "active") {
+    const standing = await loadInstallationStanding(runner.db, installationId);
+    if (standing === "deleted") {
+      metrics.jobsProcessed.inc({ queue: job.name, outcome: "dropped" });
+      log.info("job dropped: the app was uninstalled from this installation");
+      return;
+    }
+    if (standing === "suspended" && (await holdJobWhileSuspended(runner.db, job))) {
+      metrics.jobsProcessed.inc({ queue: job.name, outcome: "waiting" });
+      log.info("job waits: the installation is suspended; it runs once the installation is unsuspended");
+      return;
+    }
+  }
   let octokit: Promise<InstallationOctokit> | undefined;
   const ctx: JobContext = {
     installationId,

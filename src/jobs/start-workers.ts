@@ -18,7 +18,14 @@ export async function startWorkers(options: StartWorkersOptions): Promise<void> 
     for (const task of scheduledTasks) {
       await queue.schedule(task.name, task.cron);
       await queue.workSchedule(task.name, config.worker.pollIntervalSeconds, () =>
-        task.run({ db: options.db, config, log: options.log.child({ task: task.name }), githubApp: options.authenticateApp, github: options.authenticate }),
+        task.run({
+          db: options.db,
+          config,
+          queue,
+          log: options.log.child({ task: task.name }),
+          githubApp: options.authenticateApp,
+          github: options.authenticate,
+        }),
       );
     }
   }

@@ -41,7 +41,7 @@ export function createMetrics({ queue }: { queue: JobQueue }): Metrics {
     }),
     jobsProcessed: new Counter({
       name: "audit_digest_jobs_total",
-      help: "Jobs run, by queue and outcome (completed, failed, deferred)",
+      help: "Jobs run, by queue and outcome (completed, failed, deferred, waiting, dropped, refused)",
       labelNames: ["queue", "outcome"],
       registers: [registry],
     }),

@@ -21,6 +21,14 @@ const syncData = (deliveryId: string): JobData<"sync-installation"> & { delivery
   repositories: null,
 });
 
+async function jobRow(db: Database, id: string) {
+  const { rows } = await db.query<{ state: string; retry_count: number; start_after: Date }>(
+    "SELECT state, retry_count, start_after FROM pgboss.job WHERE id = $1",
+    [id],
+  );
+  return rows[0] ? { ...rows[0], start_after: new Date(rows[0].start_after) } : undefined;
+}
+
 async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const started = Date.now();
   while (!(await check())) {
@@ -87,20 +95,46 @@ describe.each(backends)("job queue on $name", (backend) => {
     expect(rows[0]!.job_id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it("retries a failing job with backoff, then moves it to the dead-letter queue", async () => {
-    const { queue } = await start({
-      "sync-installation": { retryLimit: 1, retryDelay: 1, retryBackoff: false, expireInSeconds: 30 },
-    });
+  it("retries a failing job 30 s, 5 min and 30 min after its failures, then moves it to the dead-letter queue with its kind and error", async () => {
+    const { db, queue } = await start();
     let attempts = 0;
     await queue.work("sync-installation", { concurrency: 1, pollIntervalSeconds: 0.5 }, () => {
       attempts++;
-      return Promise.reject(new Error("GitHub answered 502"));
+      return Promise.reject(new Error(`GitHub answered 502 (attempt ${attempts})`));
     });
-    await queue.send("sync-installation", syncData("d-2"));
+    const id = await queue.send("sync-installation", syncData("d-2"));
+    const waits: number[] = [];
+    for (const expected of [30, 300, 1800]) {
+      const failedAfter = Date.now();
+      await until(async () => (await jobRow(db, id!))?.retry_count === waits.length && (await jobRow(db, id!))?.state === "retry");
+      const seen = Date.now();
+      const row = (await jobRow(db, id!))!;
+      // The retry is due `expected` seconds after the failure, which happened between the two clock readings.
+      expect(row.start_after.getTime()).toBeGreaterThanOrEqual(failedAfter + expected * 1000 - 1);
+      expect(row.start_after.getTime()).toBeLessThanOrEqual(seen + expected * 1000 + 1);
+      waits.push(expected);
+      // Let the wait pass at once instead of sleeping through it.
+      await db.query("UPDATE pgboss.job SET start_after = now() WHERE id = $1", [id]);
+    }
     await until(async () => (await queue.deadLetterCount()) === 1);
-    expect(attempts).toBe(2);
+    expect(attempts).toBe(4);
+    const { rows } = await db.query<{ data: Record<string, unknown>; output: { message: string } }>(
+      "SELECT data, output FROM pgboss.job WHERE name = 'dead-letter'",
+    );
+    expect(rows).toEqual([{ data: expect.objectContaining({ jobKind: "sync-installation", installationId: 7, deliveryId: "d-2" }), output: expect.objectContaining({ message: "GitHub answered 502 (attempt 4)" }) }]);
     const metrics = await createMetrics({ queue }).registry.getSingleMetricAsString("audit_digest_dead_letter_jobs");
     expect(metrics).toContain("audit_digest_dead_letter_jobs 1");
+  });
+
+  it("refuses to send a job that names no installation, and enqueues nothing", async () => {
+    const { queue } = await start();
+    for (const installationId of [undefined, 0, -3, 1.5, "7"]) {
+      const data = { ...syncData("d-5"), installationId } as unknown as JobData<"sync-installation">;
+      await expect(queue.send("sync-installation", data)).rejects.toThrow(
+        `Job "sync-installation" refused: installationId must be a positive whole number naming the installation the job runs for (given: ${installationId === undefined ? "none" : JSON.stringify(installationId)})`,
+      );
+    }
+    expect(await queue.size("sync-installation")).toBe(0);
   });
 
   it("lets a running job finish when the queue stops", async () => {

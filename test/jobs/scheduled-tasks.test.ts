@@ -5,6 +5,7 @@ import { pruneWebhookDeliveries } from "../../src/jobs/tasks/prune-webhook-deliv
 import { redeliverFailedDeliveries } from "../../src/jobs/tasks/redeliver-failed-deliveries.js";
 import { createAppHarness, type AppHarness } from "../support/app-harness.js";
 import { TEST_WEBHOOK_SECRET } from "../support/test-config.js";
+import { drainQueuedJobs } from "./drain-queued-jobs.js";
 
 let harness: AppHarness;
 let receiver: Server | undefined;
@@ -94,6 +95,7 @@ describe("complete-stale-checks", () => {
     await harness.db.query("UPDATE check_runs SET updated_at = now() - interval '7 hours' WHERE head_sha = $1", [old]);
 
     await completeStaleChecks.run(harness.taskContext);
+    expect(await drainQueuedJobs(harness, ["complete-stale-checks"])).toEqual([{ name: "complete-stale-checks", installationId: 1, error: undefined }]);
 
     const [stale] = harness.sim.checkRuns("acme/app", { headSha: old });
     expect([stale?.status, stale?.conclusion, stale?.output.title]).toEqual(["completed", "neutral", "No audit artifact arrived"]);
@@ -110,6 +112,7 @@ describe("complete-stale-checks", () => {
     // Nothing is left to do the next time.
     harness.sim.resetLog();
     await completeStaleChecks.run(harness.taskContext);
+    expect(await drainQueuedJobs(harness, ["complete-stale-checks"])).toEqual([]);
     expect(harness.sim.writes()).toEqual([]);
   });
 });
