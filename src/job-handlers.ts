@@ -1,5 +1,6 @@
 import { prepareCheckRun } from "./checks/prepare-check-run.js";
 import { runAuditCommand } from "./commands/run-audit-command.js";
+import { redriveFallbacks } from "./fallback/redrive-fallbacks.js";
 import { ingestWorkflowRun } from "./ingest/ingest-workflow-run.js";
 import { rerunIngest } from "./ingest/rerun-ingest.js";
 import { purgeInstallation } from "./installations/purge-installation.js";
@@ -16,4 +17,5 @@ export const jobHandlers: JobHandlers = {
   "complete-stale-checks": completeInstallationStaleChecks,
   "purge-installation": purgeInstallation,
   "audit-command": runAuditCommand,
+  "redrive-fallbacks": redriveFallbacks,
 };

@@ -43,6 +43,11 @@ export interface JobPayloads {
   "purge-installation": Record<never, never>;
   /** An `/audit` command in a comment on an issue or pull request (`line`: the command line as written). */
   "audit-command": RepoRef & { commentId: number; issueNumber: number; isPullRequest: boolean; author: string; line: string };
+  /**
+   * File the digests of the installation's pending fallback records (the one `recordId` names,
+   * or all after `afterId`), with a freshly minted token; `trigger` says what asked for it.
+   */
+  "redrive-fallbacks": { trigger: string; recordId: number | null; afterId: number | null };
 }
 
 export type JobName = keyof JobPayloads;

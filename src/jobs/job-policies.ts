@@ -40,6 +40,7 @@ export const jobPolicies: Record<JobName, JobPolicy> = {
   "complete-stale-checks": { retryDelays: STANDARD_RETRY_DELAYS, expireInSeconds: 900, installationGate: "active" },
   "purge-installation": { retryDelays: STANDARD_RETRY_DELAYS, expireInSeconds: 900, installationGate: "any" },
   "audit-command": { retryDelays: STANDARD_RETRY_DELAYS, expireInSeconds: 900, installationGate: "active" },
+  "redrive-fallbacks": { retryDelays: STANDARD_RETRY_DELAYS, expireInSeconds: 900, installationGate: "active" },
 };
 
 export const jobNames = Object.keys(jobPolicies) as JobName[];

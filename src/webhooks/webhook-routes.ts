@@ -70,4 +70,14 @@ export const webhookRoutes: WebhookRoute[] = [
     },
   }),
   auditCommandRoute,
+  defineWebhookRoute({
+    events: ["installation.new_permissions_accepted", "installation_repositories.added", "repository.edited", "repository.unarchived"],
+    job: "redrive-fallbacks",
+    toJob: ({ payload, name }) => {
+      // An edit matters only where issues are on (it may have just turned them on); the job costs
+      // no GitHub request when the installation has no pending fallback record.
+      if ("repository" in payload && payload.repository && "has_issues" in payload.repository && payload.repository.has_issues === false) return null;
+      return { trigger: `${name}.${payload.action}`, recordId: null, afterId: null };
+    },
+  }),
 ];
