@@ -5,7 +5,7 @@ import { ingestWorkflowRun } from "./ingest/ingest-workflow-run.js";
 import { rerunIngest } from "./ingest/rerun-ingest.js";
 import { purgeInstallation } from "./installations/purge-installation.js";
 import { syncInstallation } from "./installations/sync-installation.js";
-import { completeInstallationStaleChecks } from "./jobs/tasks/complete-installation-stale-checks.js";
+import { completeInstallationStaleChecks } from "./schedules/complete-installation-stale-checks.js";
 import type { JobHandlers } from "./jobs/job-handler.js";
 
 /** What each job kind does: the worker-side counterpart of the webhook routes. */

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { Probot, Server } from "probot";
 import { createApp } from "./app.js";
 import { jobHandlers } from "./job-handlers.js";
+import { scheduledTasks } from "./schedules/scheduled-tasks.js";
 import type { AppConfig } from "./config/app-config.js";
 import type { Database } from "./db/database.js";
 import { openDatabase } from "./db/open-database.js";
@@ -108,6 +109,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   if (worker) {
     const probot = new ProbotWithDefaults({});
     await startWorkers({
+      tasks: scheduledTasks,
       db,
       queue,
       log,

@@ -1,10 +1,12 @@
 import type { JobHandler, JobHandlers } from "./job-handler.js";
 import { jobNames } from "./job-policies.js";
 import { runQueuedJob, type JobRunner } from "./run-queued-job.js";
-import { scheduledTasks } from "./scheduled-tasks.js";
+import type { ScheduledTask } from "./scheduled-task.js";
 
 export interface StartWorkersOptions extends JobRunner {
   handlers: JobHandlers;
+  /** The cron tasks this worker registers (they fire once across replicas). */
+  tasks: readonly ScheduledTask[];
 }
 
 /** Starts a worker for every job kind and registers the scheduled tasks. */
@@ -15,7 +17,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<void> 
     await queue.work(name, poll, (job) => runQueuedJob(job, options.handlers[name] as JobHandler<typeof name>, options));
   }
   if (config.schedulesEnabled) {
-    for (const task of scheduledTasks) {
+    for (const task of options.tasks) {
       await queue.schedule(task.name, task.cron);
       await queue.workSchedule(task.name, config.worker.pollIntervalSeconds, () =>
         task.run({

@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { completeStaleChecks } from "../../src/jobs/tasks/complete-stale-checks.js";
-import { pruneWebhookDeliveries } from "../../src/jobs/tasks/prune-webhook-deliveries.js";
-import { redeliverFailedDeliveries } from "../../src/jobs/tasks/redeliver-failed-deliveries.js";
+import { completeStaleChecks } from "../../src/schedules/complete-stale-checks.js";
+import { pruneWebhookDeliveries } from "../../src/schedules/prune-webhook-deliveries.js";
+import { redeliverFailedDeliveries } from "../../src/schedules/redeliver-failed-deliveries.js";
 import { createAppHarness, type AppHarness } from "../support/app-harness.js";
 import { TEST_WEBHOOK_SECRET } from "../support/test-config.js";
 import { drainQueuedJobs } from "./drain-queued-jobs.js";

@@ -1,4 +1,4 @@
-import type { ScheduledTask } from "../scheduled-task.js";
+import type { ScheduledTask } from "../jobs/scheduled-task.js";
 
 /**
  * A pull request's gate check waits in `queued` for its commit's artifact. When no workflow

@@ -1,5 +1,5 @@
-import { installationsWithPendingFallbacks } from "../../fallback/fallback-store.js";
-import type { ScheduledTask } from "../scheduled-task.js";
+import { installationsWithPendingFallbacks } from "../fallback/fallback-store.js";
+import type { ScheduledTask } from "../jobs/scheduled-task.js";
 
 /**
  * Hourly, every installation with pending fallback records gets one `redrive-fallbacks` job,

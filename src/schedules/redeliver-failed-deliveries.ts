@@ -1,4 +1,4 @@
-import type { ScheduledTask } from "../scheduled-task.js";
+import type { ScheduledTask } from "../jobs/scheduled-task.js";
 
 /** Deliveries older than this are not asked for again (GitHub keeps them three days). */
 const LOOK_BACK_MS = 24 * 60 * 60 * 1000;

@@ -1,4 +1,4 @@
-import type { ScheduledTask } from "../scheduled-task.js";
+import type { ScheduledTask } from "../jobs/scheduled-task.js";
 
 /**
  * Daily: sends a `purge-installation` job (see `purgeInstallation`) for each installation the

@@ -1,5 +1,5 @@
-import { deleteInBatches } from "../../db/delete-in-batches.js";
-import type { ScheduledTask } from "../scheduled-task.js";
+import { deleteInBatches } from "../db/delete-in-batches.js";
+import type { ScheduledTask } from "../jobs/scheduled-task.js";
 
 /**
  * Daily: forgets the state of findings resolved longer than `HISTORY_RETENTION_DAYS` ago. Open

@@ -1,7 +1,7 @@
-import { completeCheckRun } from "../../checks/complete-check-run.js";
-import { describePermanentFailure } from "../../github/describe-permanent-failure.js";
-import type { JobContext } from "../job-context.js";
-import type { QueuedJob } from "../job-queue.js";
+import { completeCheckRun } from "../checks/complete-check-run.js";
+import { describePermanentFailure } from "../github/describe-permanent-failure.js";
+import type { JobContext } from "../jobs/job-context.js";
+import type { QueuedJob } from "../jobs/job-queue.js";
 
 /** Gate checks completed per job; the rest wait for the next schedule. */
 export const STALE_CHECKS_PER_JOB = 100;

@@ -1,6 +1,6 @@
-import { removeFallbackFiles } from "../../fallback/fallback-file.js";
-import { deleteExpiredFallbacks } from "../../fallback/fallback-store.js";
-import type { ScheduledTask } from "../scheduled-task.js";
+import { removeFallbackFiles } from "../fallback/fallback-file.js";
+import { deleteExpiredFallbacks } from "../fallback/fallback-store.js";
+import type { ScheduledTask } from "../jobs/scheduled-task.js";
 
 /**
  * Hourly, deletes fallback records past their expiry (`fallback.ttl_days`), whatever their

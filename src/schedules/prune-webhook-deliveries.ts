@@ -1,4 +1,4 @@
-import type { ScheduledTask } from "../scheduled-task.js";
+import type { ScheduledTask } from "../jobs/scheduled-task.js";
 
 /** Forgets delivery ids (and redelivery counts) older than the retention; a redelivery that old is no longer expected. */
 export const pruneWebhookDeliveries: ScheduledTask = {
