@@ -27,23 +27,30 @@ export interface BuiltAnnotations {
    * the real path to place an annotation, and the path must not be sent.
    */
   withheld: number;
+  /** Findings in the repository not annotated because the digest suppresses them (dismissed, muted, configured). */
+  suppressed: number;
 }
 
 /**
  * Annotations for the findings located in `repository` (others are not in this commit's
  * files), most severe first, at most `limit`. Pattern, rule id and snippet are secret-scrubbed;
- * a finding whose path holds a secret is withheld and counted.
+ * a finding whose path holds a secret is withheld and counted; a finding the digest suppresses
+ * (its fingerprint in `suppressed`) is left out and counted.
  */
 export function buildAnnotations({
   hits,
   repository,
   limit,
+  suppressed = new Set(),
 }: {
   hits: readonly FingerprintedHit<Hit>[];
   repository: string;
   limit: number;
+  /** Fingerprints of the findings the digest suppresses. */
+  suppressed?: ReadonlySet<string>;
 }): BuiltAnnotations {
-  const own = hits.map((h) => h.hit).filter((hit) => hit.repo.toLowerCase() === repository.toLowerCase());
+  const inRepository = hits.filter((h) => h.hit.repo.toLowerCase() === repository.toLowerCase());
+  const own = inRepository.filter((h) => !suppressed.has(h.fingerprint)).map((h) => h.hit);
   const shown = own
     .filter((hit) => !containsSecret(hit.path))
     .sort((a, b) => rank(b.severity) - rank(a.severity) || a.path.localeCompare(b.path) || a.line_number - b.line_number);
@@ -60,7 +67,12 @@ export function buildAnnotations({
         (hit.snippet ? `\n\n${scrubSecrets(hit.snippet)}` : ""),
     };
   });
-  return { annotations, omitted: shown.length - annotations.length, withheld: own.length - shown.length };
+  return {
+    annotations,
+    omitted: shown.length - annotations.length,
+    withheld: own.length - shown.length,
+    suppressed: inRepository.length - own.length,
+  };
 }
 
 function rank(severity: Severity): number {

@@ -14,7 +14,8 @@ const NO_VERDICT: ReadonlySet<GateResult["kind"]> = new Set(["missing", "expired
 
 /**
  * Writes the gate's verdict on the head SHA's check run, updating the one that waits by id.
- * Findings in this repository's files become annotations, 50 per request, capped in total.
+ * Findings in this repository's files become annotations, 50 per request, capped in total;
+ * those the digest suppresses do not.
  * A run without the artifact (another workflow of the same commit, say) leaves a verdict that
  * is already there alone, and adds no check run where none waits: `undefined` is returned and
  * nothing is written.
@@ -41,10 +42,11 @@ export async function completeCheckRun({
 }): Promise<{ checkRunId: number; conclusion: string; annotations: number } | undefined> {
   const output = renderCheckOutput(result);
   const hits: readonly FingerprintedHit<Hit>[] = result.kind === "valid" ? result.checked.hits : [];
-  const { annotations, omitted, withheld } = buildAnnotations({
+  const { annotations, omitted, withheld, suppressed } = buildAnnotations({
     hits,
     repository: `${target.owner}/${target.repo}`,
     limit: CHECK_RUN_LIMITS.annotationsTotal,
+    ...(result.kind === "valid" && result.suppressed ? { suppressed: result.suppressed } : {}),
   });
   const summary = [
     output.summary,
@@ -53,6 +55,9 @@ export async function completeCheckRun({
       : []),
     ...(withheld > 0
       ? [`${withheld} ${withheld === 1 ? "finding is" : "findings are"} not annotated because ${withheld === 1 ? "its path holds" : "their paths hold"} a secret (GitHub needs the real path to place an annotation, and it is not sent).`]
+      : []),
+    ...(suppressed > 0
+      ? [`${suppressed} ${suppressed === 1 ? "finding is" : "findings are"} not annotated because the digest suppresses ${suppressed === 1 ? "it" : "them"} (dismissed or muted by an \`/audit\` command, or in the configuration's suppressions).`]
       : []),
   ].join("\n\n");
   const batches: (typeof annotations)[] = [];

@@ -14,6 +14,11 @@ export type GateResult =
        * a label GitHub refuses).
        */
       digestProblem?: string;
+      /**
+       * Fingerprints of the findings the digest suppresses (dismissed or muted by command, or in
+       * the home configuration's `suppressions`): they get no annotation.
+       */
+      suppressed?: ReadonlySet<string>;
     }
   | { kind: "invalid"; errors: ArtifactError[] }
   | { kind: "signature_invalid"; error: string }

@@ -81,7 +81,8 @@ function pathMatches(rulePath: string, path: string): boolean {
   return rulePath.endsWith("/") ? path.startsWith(rulePath) : path === rulePath;
 }
 
-function ruleApplies(rule: SuppressionRule, hit: DigestHit, nowMs: number): boolean {
+/** Whether a suppression rule covers a finding at `nowMs` (an expired or bare rule covers none). */
+export function ruleApplies(rule: SuppressionRule, hit: DigestHit, nowMs: number): boolean {
   if (rule.fingerprint === undefined && rule.repo === undefined && rule.path === undefined && rule.pattern === undefined) {
     return false;
   }

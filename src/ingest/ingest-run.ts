@@ -8,7 +8,9 @@ import { resolveSignaturePolicy, signatureRequired } from "../artifact/signature
 import { classifyGitHubError } from "../github/classify-github-error.js";
 import type { RepoConfig } from "../config/repo-config-schema.js";
 import { LabelRejectedError } from "../issues/ensure-labels.js";
+import type { Database } from "../db/database.js";
 import { digestKey } from "../digest/digest-store.js";
+import { suppressedFingerprints } from "../digest/suppressed-fingerprints.js";
 import { describeFallback } from "../fallback/describe-fallback.js";
 import { supersedeFallbacks } from "../fallback/fallback-store.js";
 import { storeFallbackRecord } from "../fallback/store-fallback-record.js";
@@ -39,7 +41,8 @@ interface DigestTarget {
  * 4. check it: safe unzip, schema and limits, signature policy, bound to this run, fingerprints;
  * 5. when valid, keep the audit_id's digest issue in its home current (or, when GitHub refuses
  *    it for a permission reason, keep the findings as a redacted fallback record);
- * 6. give the verdict on the head SHA's check run (`completedBy` tells a retry from a re-run);
+ * 6. give the verdict on the head SHA's check run (`completedBy` tells a retry from a re-run),
+ *    annotating only the findings the digest does not suppress;
  * 7. record it in the ledger.
  */
 export async function ingestRun({
@@ -65,7 +68,8 @@ export async function ingestRun({
     const judged = await judgeRun({ ctx: locked, octokit, run });
     let result = judged.result;
     if (result.kind === "valid" && judged.target) {
-      result = await withDigest({ ctx: locked, octokit, result, target: judged.target, run });
+      const digested = await withDigest({ ctx: locked, octokit, result, target: judged.target, run });
+      result = { ...digested, suppressed: await suppressedOf({ db, installationId: key.installationId, result: digested, target: judged.target }) };
     }
     const check = await completeCheckRun({
       db,
@@ -101,7 +105,7 @@ async function withDigest({
   result: Extract<GateResult, { kind: "valid" }>;
   target: DigestTarget;
   run: WorkflowRunRef;
-}): Promise<GateResult> {
+}): Promise<Extract<GateResult, { kind: "valid" }>> {
   const { home, config } = target;
   const { artifact, hits } = result.checked;
   const key = digestKey({ installationId: ctx.installationId, home, auditId: artifact.audit_id });
@@ -136,6 +140,29 @@ async function withDigest({
     ctx.log.warn({ auditId: key.auditId, home, fallbackRecordId: record.id, expiresAt: record.expiresAt }, `No digest was filed: ${problem}`);
     return { ...result, digestProblem: problem };
   }
+}
+
+/** The findings of a valid artifact its digest suppresses now (they get no annotation). */
+async function suppressedOf({
+  db,
+  installationId,
+  result,
+  target,
+}: {
+  db: Database;
+  installationId: number;
+  result: Extract<GateResult, { kind: "valid" }>;
+  target: DigestTarget;
+}): Promise<ReadonlySet<string>> {
+  const { artifact, hits } = result.checked;
+  return suppressedFingerprints({
+    conn: db,
+    key: digestKey({ installationId, home: target.home, auditId: artifact.audit_id }),
+    artifact,
+    hits,
+    configured: target.config.suppressions,
+    now: new Date(),
+  });
 }
 
 /** Config, trust rule, then the artifact: the verdict, and where a valid one's digest goes. */
