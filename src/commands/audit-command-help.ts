@@ -6,6 +6,6 @@ export const AUDIT_COMMAND_HELP = [
   "`/audit fp <fingerprint> [--tests] [reason…]`: dismiss a finding as a false positive (`--tests`: used in tests). Needs write access.",
   "`/audit wontfix <fingerprint> [reason…]`: dismiss a finding that will not be fixed. Needs write access.",
   "`/audit reopen <fingerprint>`: undo a dismissal. Needs write access.",
-  "`/audit mute <pattern> [owner/repo] [--until YYYY-MM-DD]`: suppress a pattern for this audit (a pattern with spaces in backticks). Needs write access.",
+  "`/audit mute <pattern> [owner/repo] [--until YYYY-MM-DD]`: suppress a pattern for this audit, in one repository when named, through that day (UTC) when `--until` is given (a pattern with spaces in backticks). Needs write access.",
   "`/audit unmute <pattern> [owner/repo]`: lift a mute. Needs write access.",
 ].map((line) => `- ${line}`).join("\n");

@@ -179,6 +179,13 @@ async function changeSuppressions({
     const repoScope = onlyRepo ?? command.repo;
     const what = `${codeSpan(command.pattern)}${repoScope ? ` in ${codeSpan(repoScope)}` : ""}`;
     if (command.name === "mute") {
+      const today = new Date().toISOString().slice(0, 10);
+      if (command.until !== undefined && command.until < today) {
+        return {
+          outcome: "failed",
+          message: `Nothing was changed: ${codeSpan(`--until ${command.until}`)} is in the past; expected \`--until YYYY-MM-DD\` of today (${today}, UTC) or later (a mute holds through that day).`,
+        };
+      }
       change = (conn) => recordMute({ db: conn, key, pattern: command.pattern, ...(repoScope ? { repo: repoScope } : {}), ...(command.until ? { until: command.until } : {}), by });
       message = `Muted ${what}${command.until ? ` until ${command.until}` : ""} for audit ${codeSpan(key.auditId)}.`;
     } else {
