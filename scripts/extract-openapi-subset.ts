@@ -36,6 +36,7 @@ const SIMULATED_OPERATIONS = [
   "GET /repos/{owner}/{repo}/issues",
   "POST /repos/{owner}/{repo}/issues",
   "GET /repos/{owner}/{repo}/issues/{issue_number}",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}",
   "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
   "PUT /repos/{owner}/{repo}/issues/{issue_number}/lock",
   "DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock",

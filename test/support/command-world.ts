@@ -1,6 +1,10 @@
 import type { Context } from "probot";
 import { auditCommandRoute } from "../../src/commands/audit-command-route.js";
-import type { JobData } from "../../src/jobs/job-payloads.js";
+import { jobHandlers } from "../../src/job-handlers.js";
+import type { JobHandler } from "../../src/jobs/job-handler.js";
+import type { JobData, JobName } from "../../src/jobs/job-payloads.js";
+import { JOB_KIND_FIELD } from "../../src/jobs/job-queue.js";
+import { runQueuedJob } from "../../src/jobs/run-queued-job.js";
 import { INSTALLATION_ID, OWNER, REPO, type AppHarness } from "./app-harness.js";
 import { artifactFixture, producedBy } from "./artifact-fixtures.js";
 import type { ArtifactRunFacts } from "./github-simulator/build-artifact-zip.js";
@@ -70,4 +74,20 @@ export function commandReplies(harness: AppHarness, issueNumber: number, reposit
 /** The reactions on a comment. */
 export function reactionsOn(harness: AppHarness, issueNumber: number, commentId: number, repository = HOME): string[] {
   return harness.sim.issue(repository, issueNumber)!.comments.find((c) => c.id === commentId)!.reactions;
+}
+
+/**
+ * Runs the jobs of `name` waiting in the queue, as a worker takes them (their own id and data,
+ * delivery id included), and returns how many ran.
+ */
+export async function runWaitingJobs<N extends JobName>(harness: AppHarness, name: N): Promise<number> {
+  const { rows } = await harness.db.query<{ id: string; data: JobData<N> }>(
+    "SELECT id, data FROM pgboss.job WHERE name = $1 AND state = 'created' ORDER BY created_on",
+    [name],
+  );
+  for (const row of rows) {
+    const { [JOB_KIND_FIELD]: _kind, ...data } = row.data as JobData<N> & { [JOB_KIND_FIELD]?: string };
+    await runQueuedJob({ id: row.id, name, data: data as JobData<N> }, jobHandlers[name] as JobHandler<N>, harness.runner);
+  }
+  return rows.length;
 }

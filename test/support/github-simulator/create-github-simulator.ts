@@ -15,6 +15,7 @@ import { commentRoutes } from "./routes/comment-routes.js";
 import { hookDeliveryRoutes } from "./routes/hook-delivery-routes.js";
 import { issueRoutes } from "./routes/issue-routes.js";
 import { labelRoutes } from "./routes/label-routes.js";
+import { pullRequestRoutes } from "./routes/pull-request-routes.js";
 import { rateLimitRoutes } from "./routes/rate-limit-routes.js";
 import { repositoryRoutes } from "./routes/repository-routes.js";
 import { searchRoutes } from "./routes/search-routes.js";
@@ -81,6 +82,7 @@ const ALL_ROUTES: RouteDefinition[] = [
   ...searchRoutes,
   ...repositoryRoutes,
   ...issueRoutes,
+  ...pullRequestRoutes,
   ...commentRoutes,
   ...labelRoutes,
   ...checkRunRoutes,

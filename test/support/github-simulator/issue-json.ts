@@ -41,7 +41,7 @@ export function issueJson(repo: SimRepository, issue: SimIssue, app: SimApp, url
     labels_url: `${api}/labels{/name}`,
     comments_url: `${api}/comments`,
     events_url: `${api}/events`,
-    html_url: `${urls.html}/${repo.fullName}/issues/${issue.number}`,
+    html_url: `${urls.html}/${repo.fullName}/${issue.pullRequest ? "pull" : "issues"}/${issue.number}`,
     number: issue.number,
     state: issue.state,
     state_reason: issue.stateReason,
@@ -62,6 +62,17 @@ export function issueJson(repo: SimRepository, issue: SimIssue, app: SimApp, url
     author_association: issue.viaApp ? "NONE" : "MEMBER",
     performed_via_github_app: issue.viaApp ? appJson(app, urls) : null,
     reactions: reactionsSummary([], `${api}/reactions`),
+    ...(issue.pullRequest
+      ? {
+          pull_request: {
+            url: `${urls.api}/repos/${repo.fullName}/pulls/${issue.number}`,
+            html_url: `${urls.html}/${repo.fullName}/pull/${issue.number}`,
+            diff_url: `${urls.html}/${repo.fullName}/pull/${issue.number}.diff`,
+            patch_url: `${urls.html}/${repo.fullName}/pull/${issue.number}.patch`,
+            merged_at: null,
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { GitHubError, notFound, validationFailed } from "./github-error.js";
-import type { SimComment, SimIssue, SimLabel, SimRepository, SimUser, SimulatorState } from "./simulator-state.js";
+import type { SimComment, SimIssue, SimLabel, SimPullRequest, SimRepository, SimUser, SimulatorState } from "./simulator-state.js";
 
 /** GitHub's limit for issue and comment bodies. */
 export const BODY_LIMIT = 65_536;
@@ -65,6 +65,25 @@ export function createIssueRecord(
   input: { title: string; body?: string | null; labels?: LabelInput[]; user: SimUser; viaApp: boolean },
 ): SimIssue {
   if (!repo.hasIssues) throw new GitHubError(410, "Issues are disabled for this repo");
+  return addIssue(state, repo, input);
+}
+
+/** A pull request: an issue of the repository (same number space) with a head and a base, open whether issues are enabled or not. */
+export function createPullRequestRecord(
+  state: SimulatorState,
+  repo: SimRepository,
+  input: { title: string; body?: string | null; user: SimUser; pullRequest: SimPullRequest },
+): SimIssue {
+  const issue = addIssue(state, repo, { ...input, viaApp: false });
+  issue.pullRequest = { ...input.pullRequest };
+  return issue;
+}
+
+function addIssue(
+  state: SimulatorState,
+  repo: SimRepository,
+  input: { title: string; body?: string | null; labels?: LabelInput[]; user: SimUser; viaApp: boolean },
+): SimIssue {
   checkTitle(input.title);
   checkBodyLength(input.body, "Issue");
   const now = state.now();

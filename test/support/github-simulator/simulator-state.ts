@@ -56,6 +56,16 @@ export interface SimComment {
   reactions: SimReaction[];
 }
 
+/** What makes an issue a pull request (on GitHub both share one number space). */
+export interface SimPullRequest {
+  headSha: string;
+  headRef: string;
+  baseRef: string;
+  /** Full name of the repository the head branch lives in (a fork's for a fork pull request). */
+  headRepository: string;
+  draft: boolean;
+}
+
 export interface SimIssue {
   id: number;
   number: number;
@@ -73,6 +83,8 @@ export interface SimIssue {
   updatedAt: number;
   closedAt: number | null;
   closedBy: SimUser | null;
+  /** Set when the issue is a pull request. */
+  pullRequest?: SimPullRequest;
 }
 
 export interface SimAnnotation {

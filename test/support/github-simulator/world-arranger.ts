@@ -1,6 +1,6 @@
 import { buildArtifactZip, type ArtifactContent } from "./build-artifact-zip.js";
 import { issueInstallationToken } from "./issue-installation-token.js";
-import { addCommentRecord, createIssueRecord, ensureLabel, findIssue, updateIssueRecord, type LabelInput } from "./issue-records.js";
+import { addCommentRecord, createIssueRecord, createPullRequestRecord, ensureLabel, findIssue, updateIssueRecord, type LabelInput } from "./issue-records.js";
 import type { InstallationPermissions, RepositoryRole, SimIssue, SimRepository, SimUser, SimulatorState, SimWorkflowRun } from "./simulator-state.js";
 
 /** "owner/name" */
@@ -53,6 +53,22 @@ export interface IssueInput {
   author?: string;
   /** Arrange an issue as if the app had created it. */
   byApp?: boolean;
+}
+
+export interface PullRequestInput {
+  repo: RepoName;
+  headSha: string;
+  title?: string;
+  body?: string;
+  /** Branch of the head commit (default "feature"). */
+  headRef?: string;
+  /** Branch it merges into (default the repository's default branch). */
+  baseRef?: string;
+  /** Full name of the fork the head branch lives in; the repository itself when omitted. */
+  fork?: RepoName;
+  draft?: boolean;
+  /** Login of the author (default "octocat"). */
+  author?: string;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -206,6 +222,32 @@ export function createWorldArranger(state: SimulatorState) {
         viaApp: input.byApp ?? false,
       });
       return { number: issue.number };
+    },
+
+    /** A pull request (it takes the repository's next issue number, as on GitHub). */
+    createPullRequest: (input: PullRequestInput): { number: number } => {
+      const repo = repository(input.repo);
+      const issue = createPullRequestRecord(state, repo, {
+        title: input.title ?? `Change ${input.headSha.slice(0, 7)}`,
+        body: input.body ?? null,
+        user: author(input.author, false),
+        pullRequest: {
+          headSha: input.headSha,
+          headRef: input.headRef ?? "feature",
+          baseRef: input.baseRef ?? repo.defaultBranch,
+          headRepository: input.fork ?? repo.fullName,
+          draft: input.draft ?? false,
+        },
+      });
+      return { number: issue.number };
+    },
+
+    /** Pushes to a pull request's head branch: its head commit becomes `headSha`. */
+    updatePullRequestHead: (input: { repo: RepoName; number: number; headSha: string }): void => {
+      const issue = issueOf(input.repo, input.number);
+      if (!issue.pullRequest) throw new Error(`${input.repo}#${input.number} is not a pull request`);
+      issue.pullRequest.headSha = input.headSha;
+      issue.updatedAt = state.now();
     },
 
     addComment: (input: { repo: RepoName; issueNumber: number; body: string; author?: string; byApp?: boolean }): { id: number } => {
