@@ -1,7 +1,10 @@
 import type { Queryable } from "../db/database.js";
 import type { DigestKey } from "../digest/digest-store.js";
+import { describeFallback } from "../fallback/describe-fallback.js";
+import { listPendingFallbacksOfAudit } from "../fallback/fallback-store.js";
 import { formatCount } from "../markdown/format-count.js";
 import { codeSpan } from "../markdown/markdown-code.js";
+import { neutralizeMentions } from "../markdown/neutralize-mentions.js";
 import type { CommandTarget } from "./find-command-target.js";
 
 interface IngestRow {
@@ -16,7 +19,9 @@ interface IngestRow {
 /**
  * The `/audit status` reply, from what the database holds: the last ingest (time, run link,
  * verdict, findings), the digest's open, new and suppressed counts with its dismissals and
- * mutes, and the installation's work that waits (deferred) or gave up (dead-lettered).
+ * mutes, the audit's pending fallback records (findings kept because no digest could be filed,
+ * what to do about it), and the installation's work that waits (deferred) or gave up
+ * (dead-lettered).
  */
 export async function describeStatus({
   db,
@@ -52,9 +57,26 @@ export async function describeStatus({
   } else {
     lines.push("- No digest recorded for this audit.");
   }
+  if (auditId !== null) lines.push(...(await fallbackLines(db, installationId, auditId)));
   const work = await waitingWork(db, installationId);
   lines.push(`- Work of this installation: ${formatCount(work.deferred)} waiting or deferred, ${formatCount(work.dead)} dead-lettered`);
   return lines.join("\n");
+}
+
+/** Pending fallback records listed in full; there is at most one per home. */
+const FALLBACKS_LISTED = 10;
+
+async function fallbackLines(db: Queryable, installationId: number, auditId: string): Promise<string[]> {
+  const records = await listPendingFallbacksOfAudit(db, { installationId, auditId });
+  if (records.length === 0) return ["- Pending fallback records: none"];
+  const rest = records.length - FALLBACKS_LISTED;
+  return [
+    `- Pending fallback records: ${formatCount(records.length)} (no digest could be filed; the findings wait, redacted)`,
+    ...records
+      .slice(0, FALLBACKS_LISTED)
+      .map((record) => `  - for ${codeSpan(record.home)}, commit ${codeSpan(record.headSha.slice(0, 12))}: ${neutralizeMentions(describeFallback(record))}`),
+    ...(rest > 0 ? [`  - … and ${formatCount(rest)} more (\`audit-digest fallback list\`)`] : []),
+  ];
 }
 
 async function lastIngestForAudit(db: Queryable, installationId: number, auditId: string): Promise<IngestRow | undefined> {

@@ -120,6 +120,15 @@ export async function listPendingFallbacks(
   return rows.map(toRecord);
 }
 
+/** The pending records of an audit_id in an installation (one per home at most), oldest first. */
+export async function listPendingFallbacksOfAudit(db: Queryable, { installationId, auditId }: { installationId: number; auditId: string }): Promise<FallbackRecord[]> {
+  const { rows } = await db.query<FallbackRow>(
+    `SELECT ${COLUMNS} FROM fallback_records WHERE installation_id = $1 AND audit_id = $2 AND status = 'pending' ORDER BY id`,
+    [installationId, auditId],
+  );
+  return rows.map(toRecord);
+}
+
 /** Installations, neither suspended nor deleted, that have pending records (at most `limit`). */
 export async function installationsWithPendingFallbacks(db: Queryable, { limit }: { limit: number }): Promise<number[]> {
   const { rows } = await db.query<{ installation_id: string }>(
