@@ -67,7 +67,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     supervise: worker,
     policies: options.jobPolicies,
   });
-  const metrics = createMetrics({ queue });
+  const metrics = createMetrics({ queue, db });
 
   // 3. Probot, with the app's Octokit: rate limits fail fast so the job is deferred, short secondary waits and 5xx retried in place.
   const ProbotWithDefaults = Probot.defaults({

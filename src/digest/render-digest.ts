@@ -3,6 +3,7 @@ import type { DigestFinding, DigestSeverity } from "./digest-finding.js";
 import { compareDigestFindings, SEVERITIES_DESCENDING, severityRank } from "./digest-finding.js";
 import { formatDigestMarker } from "./digest-marker.js";
 import { assertBlobHost, findingLocation, safeCode, safeText, shorten, snippetBlock } from "./finding-markdown.js";
+import { compareWorstFirst, type PatternFeedback } from "../feedback/pattern-feedback.js";
 import { formatCount } from "../markdown/format-count.js";
 import { codeSpan, escapeHtml, escapeMarkdownText, singleLine } from "../markdown/markdown-code.js";
 
@@ -26,8 +27,18 @@ export interface DigestView {
   /** Operational notes shown near the top (storm breaker, rate budget, …). */
   notices?: readonly string[];
   perRepoIssues?: readonly DigestRepoIssue[];
+  /**
+   * Characters of each fingerprint shown, when more than the view's own findings need: a
+   * per-repository issue shows as many as its digest, so a prefix names the same finding in both.
+   */
+  fingerprintLength?: number;
   /** Where the complete list is, e.g. a check run URL or "run `audit-digest render <file>`". */
   fullListHint?: string;
+  /**
+   * The digest's findings counted per pattern and outcome (dismissed, suppressed, open,
+   * resolved): the footer names the patterns with the highest false-positive rate.
+   */
+  patternFeedback?: readonly PatternFeedback[];
   /** Maximum body length in characters. Default 60,000; at least 10,000. */
   budget?: number;
 }
@@ -54,6 +65,10 @@ const TABLE_SHARE = 0.2;
 const SNIPPET_FULL = 2_000;
 const SNIPPET_SHORT = 160;
 const SHOWN_TEXT_MAX = 200;
+
+/** Patterns the footer names by false-positive rate, and how much of each name it shows. */
+const FEEDBACK_PATTERNS_SHOWN = 3;
+const FEEDBACK_PATTERN_MAX = 80;
 
 const DEFAULT_HINT = "run `audit-digest render <artifact>` on the artifact";
 
@@ -102,6 +117,24 @@ function shownCode(text: string, max = SHOWN_TEXT_MAX): string {
 export function renderDigestTitle(template: string | undefined, auditId: string): string {
   const title = singleLine(safeText((template ?? DEFAULT_DIGEST_TITLE).replaceAll("{audit_id}", auditId))).trim();
   return shorten(title === "" ? `Audit digest: ${auditId}` : title, TITLE_MAX);
+}
+
+/**
+ * The footer line naming the patterns most often dismissed as false positive, worst first
+ * (at most three, each name shortened): `` `p` 3 of 5 (60%) ``. Empty when none was.
+ */
+function renderFeedbackLine(feedback: readonly PatternFeedback[]): string {
+  const worst = feedback
+    .filter((line) => line.counts.false_positive > 0)
+    .sort(compareWorstFirst)
+    .slice(0, FEEDBACK_PATTERNS_SHOWN);
+  if (worst.length === 0) return "";
+  const items = worst.map(
+    (line) =>
+      `${codeSpan(shownCode(line.pattern, FEEDBACK_PATTERN_MAX))} ${formatCount(line.counts.false_positive)} of ${formatCount(line.findings)} ` +
+      `(${Math.round(line.falsePositiveRate * 100)}%)`,
+  );
+  return `<sub>Dismissed as false positive, worst patterns: ${items.join(" · ")}</sub>\n\n`;
 }
 
 /** Appends parts while they fit in a fixed number of characters. */
@@ -269,7 +302,8 @@ function groupOpenFindings(sorted: readonly DigestFinding[]): Group[] {
  * Body, most important first: hidden marker; partial-scan warning and notices; totals; open
  * findings by repository and severity (a table, at most a fifth of the budget); new findings;
  * open findings per repository and pattern (collapsible); suppressed (collapsible); resolved
- * since the last update (collapsible, short); a note on what was left out; visible footer.
+ * since the last update (collapsible, short); a note on what was left out; visible footer (with
+ * the false-positive rate of the worst patterns, once a finding was dismissed as one).
  *
  * The body never exceeds the budget. Room is given in priority order, so the cuts happen in
  * this order: resolved list, suppressed list, per-repository details, snippet length in the
@@ -292,7 +326,7 @@ export function renderDigest(view: DigestView): RenderedDigest {
 
   const sorted = [...view.findings].sort(compareDigestFindings);
   const open = sorted.filter(isOpen);
-  const idLength = shortFingerprintLength(sorted);
+  const idLength = Math.max(shortFingerprintLength(sorted), view.fingerprintLength ?? 0);
   const shortId = (f: DigestFinding): string => ` · ${codeSpan(f.fingerprint.slice(0, idLength))}`;
 
   // Head: marker, warnings and notices, totals, table.
@@ -320,7 +354,7 @@ export function renderDigest(view: DigestView): RenderedDigest {
   if (open.length === 0) head += view.complete ? "No open findings.\n\n" : "No open findings in this partial scan.\n\n";
   head += renderTable(open, view.perRepoIssues ?? [], Math.floor(budget * TABLE_SHARE));
 
-  const footer = `<sub>audit-digest · audit_id: ${codeSpan(view.auditId)}</sub>\n`;
+  const footer = `${renderFeedbackLine(view.patternFeedback ?? [])}<sub>audit-digest · audit_id: ${codeSpan(view.auditId)}</sub>\n`;
   const hint = shorten(singleLine(safeText(view.fullListHint ?? DEFAULT_HINT)), HINT_MAX);
   const omittedNote = (omitted: readonly number[]): string => {
     const [openCount = 0, suppressedCount = 0, resolvedCount = 0] = omitted;

@@ -8,7 +8,8 @@ import type { JobContext } from "../jobs/job-context.js";
 import type { InstallationOctokit } from "../github/installation-octokit.js";
 import { describePermanentFailure } from "../github/describe-permanent-failure.js";
 import { computeDigestState, reapplySuppressions, type DigestState, type DigestTotals } from "./compute-digest-state.js";
-import { loadDigestSuppressions } from "./digest-suppressions.js";
+import { loadDigestSuppressions, loadDismissals } from "./digest-suppressions.js";
+import { digestPatternFeedback } from "../feedback/pattern-feedback.js";
 import {
   clearPendingComment,
   digestKey,
@@ -254,6 +255,7 @@ async function finishUpdate({
     host: ctx.config.github.webHost,
     findings: state.findings,
     totals: state.totals,
+    patternFeedback: digestPatternFeedback({ rows: state.rows, dismissals: await loadDismissals(conn, key) }),
     ...(givenNotices?.length ? { notices: givenNotices } : {}),
     ...(fullListHint ? { fullListHint } : {}),
   };

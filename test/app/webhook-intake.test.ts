@@ -33,7 +33,7 @@ describe("webhooks through probot.receive", () => {
     const db = await createTestDatabase();
     const queue = await JobQueue.start({ db, databaseUrl: undefined, log, supervise: false });
     cleanups.push(() => db.close(), () => queue.stop(5));
-    const metrics = createMetrics({ queue });
+    const metrics = createMetrics({ queue, db });
     const probot = new Probot({ appId: TEST_APP_ID, privateKey: testPrivateKey, secret: TEST_WEBHOOK_SECRET, log });
     await probot.load(
       createApp({ log, metrics, enqueue: (input) => enqueueWebhookJob({ db, queue, ...input }) }),

@@ -20,7 +20,7 @@ async function setup() {
   const queue = await JobQueue.start({ db, databaseUrl: undefined, log, supervise: false });
   cleanups.push(() => db.close(), () => queue.stop(5));
   const probot = new Probot({ appId: TEST_APP_ID, privateKey: testPrivateKey, secret: TEST_WEBHOOK_SECRET, log });
-  await probot.load(createApp({ log, metrics: createMetrics({ queue }), enqueue: (input) => enqueueWebhookJob({ db, queue, ...input }) }));
+  await probot.load(createApp({ log, metrics: createMetrics({ queue, db }), enqueue: (input) => enqueueWebhookJob({ db, queue, ...input }) }));
   const jobs = async () =>
     (await db.query<{ data: { commentId: number; line: string } }>("SELECT data FROM pgboss.job WHERE name = 'audit-command'")).rows.map((r) => r.data);
   return { probot, jobs };

@@ -88,7 +88,7 @@ async function receiveWebhook(harness: AppHarness, { id, name, payload }: { id: 
   await probot.load(
     createApp({
       log: harness.runner.log,
-      metrics: createMetrics({ queue: harness.queue }),
+      metrics: createMetrics({ queue: harness.queue, db: harness.db }),
       enqueue: (input) => enqueueWebhookJob({ db: harness.db, queue: harness.queue, ...input }),
     }),
   );

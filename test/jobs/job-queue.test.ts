@@ -122,7 +122,7 @@ describe.each(backends)("job queue on $name", (backend) => {
       "SELECT data, output FROM pgboss.job WHERE name = 'dead-letter'",
     );
     expect(rows).toEqual([{ data: expect.objectContaining({ jobKind: "sync-installation", installationId: 7, deliveryId: "d-2" }), output: expect.objectContaining({ message: "GitHub answered 502 (attempt 4)" }) }]);
-    const metrics = await createMetrics({ queue }).registry.getSingleMetricAsString("audit_digest_dead_letter_jobs");
+    const metrics = await createMetrics({ queue, db }).registry.getSingleMetricAsString("audit_digest_dead_letter_jobs");
     expect(metrics).toContain("audit_digest_dead_letter_jobs 1");
   });
 

@@ -72,7 +72,7 @@ export async function createAppHarness({
   const db: Database | PgliteDatabase = givenDb ?? (await createTestDatabase());
   const config = testConfig({ AUDIT_HMAC_KEYS: HMAC_KEYS, ...env });
   const queue = await JobQueue.start({ db, databaseUrl: env.DATABASE_URL, log, supervise: false });
-  const metrics = createMetrics({ queue });
+  const metrics = createMetrics({ queue, db });
   const probot = new Probot({
     appId: TEST_APP_ID,
     privateKey: testPrivateKey,
