@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { DigestTotals } from "../digest/compute-digest-state.js";
 import type { DigestFinding } from "../digest/digest-finding.js";
+import { shortFingerprintLength } from "../digest/render-digest.js";
 import { repoKey, type RepoIssueRecord } from "./repo-issue-store.js";
 
 /**
@@ -28,6 +29,8 @@ export interface RepoIssuePlan {
   spellings: string[];
   findings: DigestFinding[];
   totals: DigestTotals;
+  /** Characters of each fingerprint the issue shows: as many as the digest shows (unique among all its findings). */
+  fingerprintLength: number;
   /** A complete scan left nothing open in the repository. */
   wantClosed: boolean;
   /** Identity of what the issue should show; equal to the record's means nothing to do. */
@@ -49,7 +52,8 @@ export interface RepoIssuePlan {
  * no open findings and no issue get none.
  *
  * The content identity covers what the issue is about — the open and suppressed findings with
- * everything shown of them, whether the scan was complete, the digest linked — and not the
+ * everything shown of them, how many characters of their fingerprints are shown, whether the
+ * scan was complete, the digest linked — and not the
  * artifact's time or which findings are labelled new: an update that changes nothing in a
  * repository sends no request there, and its issue keeps saying when its content last changed.
  */
@@ -71,18 +75,21 @@ export function planRepoIssues(input: RepoIssuePlanInput): RepoIssuePlan[] {
     }
   }
 
+  // The digest's, so a short fingerprint names the same finding in the digest and here.
+  const fingerprintLength = shortFingerprintLength(input.findings);
   const plans: RepoIssuePlan[] = [];
   for (const [key, group] of [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const totals = countTotals(group.findings);
     const record = input.records.get(key);
     if (record === undefined && totals.open === 0) continue;
-    const contentSha256 = contentIdentity({ ...input, findings: group.findings });
+    const contentSha256 = contentIdentity({ ...input, findings: group.findings, fingerprintLength });
     plans.push({
       repo: record?.repository ?? group.spellings[0]!,
       key,
       spellings: group.spellings,
       findings: group.findings,
       totals,
+      fingerprintLength,
       wantClosed: input.complete && totals.open === 0,
       contentSha256,
       ...(record === undefined ? {} : { record }),
@@ -108,7 +115,8 @@ function contentIdentity({
   complete,
   auditId,
   digestUrl,
-}: Pick<RepoIssuePlanInput, "complete" | "auditId" | "digestUrl"> & { findings: readonly DigestFinding[] }): string {
+  fingerprintLength,
+}: Pick<RepoIssuePlanInput, "complete" | "auditId" | "digestUrl"> & { findings: readonly DigestFinding[]; fingerprintLength: number }): string {
   const current = findings
     .filter((f) => f.status !== "resolved")
     .map((f) => [
@@ -125,6 +133,6 @@ function contentIdentity({
       f.suppressedReason ?? null,
     ])
     .sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0));
-  const identity = JSON.stringify({ version: REPO_ISSUE_CONTENT_VERSION, auditId, digestUrl, complete, findings: current });
+  const identity = JSON.stringify({ version: REPO_ISSUE_CONTENT_VERSION, auditId, digestUrl, complete, fingerprintLength, findings: current });
   return createHash("sha256").update(identity).digest("hex");
 }

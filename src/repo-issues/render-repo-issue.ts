@@ -22,11 +22,16 @@ export interface RepoIssueView {
   /** Web address of the digest issue the per-repository issue links back to. */
   digestUrl: string;
   fullListHint?: string;
+  /**
+   * Characters of each fingerprint shown: the digest's (`shortFingerprintLength` of all its
+   * findings), so a short fingerprint names the same finding here and in the digest.
+   */
+  fingerprintLength?: number;
 }
 
 /**
  * The per-repository issue: the digest's rendering of the repository's findings (same sections,
- * same size budget, same scrubbing), under the per-repository marker and a link back to the
+ * same size budget, same scrubbing, the digest's short fingerprints), under the per-repository marker and a link back to the
  * digest instead of the digest's marker.
  */
 export function renderRepoIssue(view: RepoIssueView): RenderedDigest {
@@ -39,6 +44,7 @@ export function renderRepoIssue(view: RepoIssueView): RenderedDigest {
     findings: view.findings,
     totals: view.totals,
     ...(view.fullListHint === undefined ? {} : { fullListHint: view.fullListHint }),
+    ...(view.fingerprintLength === undefined ? {} : { fingerprintLength: view.fingerprintLength }),
     budget: DEFAULT_DIGEST_BUDGET - HEAD_ROOM,
   });
   const digestMarker = formatDigestMarker(view.auditId);

@@ -185,6 +185,7 @@ async function applyPlan({ work, plan }: { work: RepoIssueWork; plan: RepoIssueP
     findings: plan.findings,
     totals: plan.totals,
     digestUrl: input.digestUrl,
+    fingerprintLength: plan.fingerprintLength,
     ...(input.fullListHint === undefined ? {} : { fullListHint: input.fullListHint }),
   });
 
