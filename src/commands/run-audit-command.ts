@@ -1,5 +1,4 @@
 import { fetchRepoConfig } from "../config/fetch-repo-config.js";
-import { mayWriteDigest } from "../config/may-write-digest.js";
 import type { Database } from "../db/database.js";
 import { DISMISS_REASON_TEXT, liftDismissal, liftMute, recordDismissal, recordMute, type SuppressionActor } from "../digest/digest-suppressions.js";
 import type { DigestKey } from "../digest/digest-store.js";
@@ -11,7 +10,7 @@ import type { JobContext } from "../jobs/job-context.js";
 import type { QueuedJob } from "../jobs/job-queue.js";
 import { codeSpan } from "../markdown/markdown-code.js";
 import { neutralizeMentions } from "../markdown/neutralize-mentions.js";
-import { perRepoIssues } from "../repo-issues/upsert-repo-issues.js";
+import { repoIssuesStep } from "../repo-issues/repo-issues-step.js";
 import { AUDIT_COMMAND_HELP } from "./audit-command-help.js";
 import { checkCommenterPermission } from "./check-commenter-permission.js";
 import { claimCommand, finishCommand, type CommandComment, type CommandOutcome } from "./command-ledger.js";
@@ -228,18 +227,7 @@ async function applyChange({
     key,
     change,
     fullListHint,
-    ...(config.issues.mode === "per-repo"
-      ? {
-          repoIssues: perRepoIssues({
-            octokit,
-            log: ctx.log,
-            github: ctx.config.github,
-            maxNew: config.issues.max_new_per_run,
-            mayOpenIssue: (repository) => mayWriteDigest({ home: key.home, producers: config.digest.producers, repository }),
-            fullListHint,
-          }),
-        }
-      : {}),
+    repoIssues: repoIssuesStep({ config, home: key.home, octokit, log: ctx.log, github: ctx.config.github, fullListHint }),
   });
   return { ok: true };
 }

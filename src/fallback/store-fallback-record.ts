@@ -9,7 +9,7 @@ import { fallbackHits } from "./fallback-hits.js";
 import type { FallbackReason, FallbackRecord } from "./fallback-record.js";
 import { savePendingFallback } from "./fallback-store.js";
 import { redactArtifact } from "./redact-artifact.js";
-import { renderFallbackDigest } from "./render-fallback-digest.js";
+import { renderFirstDigest } from "../digest/render-first-digest.js";
 
 export interface StoreFallbackInput {
   db: Database;
@@ -42,7 +42,8 @@ export interface StoreFallbackInput {
 export async function storeFallbackRecord(input: StoreFallbackInput): Promise<FallbackRecord> {
   const artifact = redactArtifact(input.artifact);
   const fingerprints = input.hits.map((h) => h.fingerprint);
-  const digest = renderFallbackDigest({
+  // Rendered as a first digest from the redacted artifact: no snippet and no secret is in it.
+  const digest = renderFirstDigest({
     artifact,
     hits: fallbackHits({ artifact, fingerprints }),
     repoConfig: input.repoConfig,

@@ -1,11 +1,10 @@
 import type { ConsumerArtifact, Hit } from "../artifact/consumer-artifact-schema.js";
 import type { FingerprintedHit } from "../artifact/fingerprint-hit.js";
-import { mayWriteDigest } from "../config/may-write-digest.js";
 import type { RepoConfig } from "../config/repo-config-schema.js";
 import { upsertDigest, type UpsertDigestOutcome } from "../digest/upsert-digest.js";
 import type { InstallationOctokit } from "../github/installation-octokit.js";
 import type { JobContext } from "../jobs/job-context.js";
-import { perRepoIssues } from "../repo-issues/upsert-repo-issues.js";
+import { repoIssuesStep } from "../repo-issues/repo-issues-step.js";
 
 /** Where the full list of findings is, for a digest whose body cannot hold them all. */
 export function fullListHint(headSha: string): string {
@@ -47,22 +46,18 @@ export async function fileDigest({
     hits,
     home,
     fullListHint: hint,
-    ...(config.issues.mode === "per-repo"
-      ? {
-          repoIssues: perRepoIssues({
-            octokit,
-            log: ctx.log,
-            github: ctx.config.github,
-            maxNew: config.issues.max_new_per_run,
-            mayOpenIssue: (repository) => mayWriteDigest({ home, producers: config.digest.producers, repository }),
-            fullListHint: hint,
-            ...(lowBudget
-              ? {
-                  blockedReason: `GitHub API budget is low (${budget.remaining} of ${budget.limit} requests left until ${budget.resetAt.toISOString()}; rate.digest_only_below is ${config.rate.digest_only_below})`,
-                }
-              : {}),
-          }),
-        }
-      : {}),
+    repoIssues: repoIssuesStep({
+      config,
+      home,
+      octokit,
+      log: ctx.log,
+      github: ctx.config.github,
+      fullListHint: hint,
+      ...(lowBudget
+        ? {
+            blockedReason: `GitHub API budget is low (${budget.remaining} of ${budget.limit} requests left until ${budget.resetAt.toISOString()}; rate.digest_only_below is ${config.rate.digest_only_below})`,
+          }
+        : {}),
+    }),
   });
 }
