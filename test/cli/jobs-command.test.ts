@@ -6,9 +6,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createPgliteDatabase } from "../../src/db/create-pglite-database.js";
 import { createPostgresDatabase } from "../../src/db/create-postgres-database.js";
 import type { Database } from "../../src/db/database.js";
-import { runMigrations } from "../../src/db/run-migrations.js";
 import { JobQueue } from "../../src/jobs/job-queue.js";
-import { createPostgresTestDatabase, createTestDatabase, testDatabaseUrl } from "../support/test-database.js";
+import { createMigratedPostgresTestDatabase } from "../support/migrated-postgres-test-database.js";
+import { createTestDatabase, testDatabaseUrl } from "../support/test-database.js";
 import { runCliInMemory } from "./run-cli-in-memory.js";
 
 const log = pino({ level: "silent" });
@@ -50,16 +50,14 @@ if (testDatabaseUrl) {
   backends.push({
     name: "PostgreSQL",
     async open() {
-      const target = await createPostgresTestDatabase();
-      const db = createPostgresDatabase({ url: target.url });
-      await runMigrations({ db });
+      const { db, databaseUrl, drop } = await createMigratedPostgresTestDatabase();
       return {
         db,
-        databaseUrl: target.url,
+        databaseUrl,
         cwd: process.cwd(),
-        env: { DATABASE_URL: target.url },
-        reopen: () => Promise.resolve(createPostgresDatabase({ url: target.url })),
-        cleanup: () => target.drop(),
+        env: { DATABASE_URL: databaseUrl },
+        reopen: () => Promise.resolve(createPostgresDatabase({ url: databaseUrl })),
+        cleanup: drop,
       };
     },
   });

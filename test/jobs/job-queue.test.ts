@@ -1,13 +1,12 @@
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { createPostgresDatabase } from "../../src/db/create-postgres-database.js";
 import type { Database } from "../../src/db/database.js";
-import { runMigrations } from "../../src/db/run-migrations.js";
 import { enqueueWebhookJob } from "../../src/jobs/enqueue-webhook-job.js";
 import { JobQueue } from "../../src/jobs/job-queue.js";
 import { createMetrics } from "../../src/metrics/create-metrics.js";
 import type { JobData } from "../../src/jobs/job-payloads.js";
-import { createPostgresTestDatabase, createTestDatabase, testDatabaseUrl } from "../support/test-database.js";
+import { createMigratedPostgresTestDatabase } from "../support/migrated-postgres-test-database.js";
+import { createTestDatabase, testDatabaseUrl } from "../support/test-database.js";
 
 const log = pino({ level: "silent" });
 const syncData = (deliveryId: string): JobData<"sync-installation"> & { deliveryId: string } => ({
@@ -55,17 +54,8 @@ if (testDatabaseUrl) {
   backends.push({
     name: "PostgreSQL",
     async open() {
-      const target = await createPostgresTestDatabase();
-      const db = createPostgresDatabase({ url: target.url });
-      await runMigrations({ db });
-      return {
-        db,
-        databaseUrl: target.url,
-        async cleanup() {
-          await db.close();
-          await target.drop();
-        },
-      };
+      const { db, databaseUrl, drop } = await createMigratedPostgresTestDatabase();
+      return { db, databaseUrl, cleanup: () => db.close().then(drop) };
     },
   });
 }

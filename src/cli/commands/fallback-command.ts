@@ -1,18 +1,19 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { pino } from "pino";
 import type { Database } from "../../db/database.js";
 import { writeFallbackFile } from "../../fallback/fallback-file.js";
 import type { FallbackRecord } from "../../fallback/fallback-record.js";
 import { listFallbackRecords, loadFallbackRecord } from "../../fallback/fallback-store.js";
 import { hasJobQueue } from "../../jobs/dead-letters.js";
-import { JobQueue } from "../../jobs/job-queue.js";
 import type { CliCommand } from "../cli-command.js";
 import type { CliIo } from "../cli-io.js";
 import { describeFsError } from "../describe-fs-error.js";
 import { ExitCode } from "../exit-code.js";
-import { openConfiguredDatabase } from "../open-configured-database.js";
-import { parseCommandArgs } from "../parse-command-args.js";
+import { parseCommandWithHelp } from "../parse-command-args.js";
+import { withAppDatabase } from "../with-app-database.js";
+import { withJobQueue } from "../with-job-queue.js";
+import { writeListing } from "../write-listing.js";
+import { writeUsageError } from "../write-usage-error.js";
 
 /** Exit code when the record named does not exist, or is not pending (for redrive). */
 const NO_SUCH_RECORD = 2;
@@ -47,29 +48,25 @@ cannot be written, 2 no such record (or, for redrive, it is not pending).
 `;
 
 async function execute(args: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseCommandArgs(args, { json: { type: "boolean" }, help: { type: "boolean", short: "h" } });
-  if (!parsed.ok) return usageError(io, parsed.message);
-  if (parsed.values.help === true) {
-    io.stdout.write(usage);
-    return ExitCode.ok;
-  }
+  const parsed = parseCommandWithHelp({ command: "fallback", args, options: { json: { type: "boolean" } }, usage, io });
+  if (!parsed.ok) return parsed.exitCode;
   const [action, ...rest] = parsed.positionals;
   const json = parsed.values.json === true;
   if (json && action !== "list") return usageError(io, `--json applies to "fallback list" only`);
   switch (action) {
     case "list":
       if (rest.length > 0) return usageError(io, `"fallback list" takes no arguments, got ${JSON.stringify(rest.join(" "))}`);
-      return withDatabase(io, (db) => listCommand({ io, db, json }));
+      return withFallbackDatabase(io, ({ db }) => listCommand({ io, db, json }));
     case "show":
     case "redrive": {
       const id = recordId(rest);
       if (id === undefined) return usageError(io, `"fallback ${action}" takes exactly one record id, a whole number (see audit-digest fallback list)`);
-      return withDatabase(io, (db, databaseUrl) => (action === "show" ? showCommand({ io, db, id }) : redriveCommand({ io, db, databaseUrl, id })));
+      return withFallbackDatabase(io, ({ db, databaseUrl }) => (action === "show" ? showCommand({ io, db, id }) : redriveCommand({ io, db, databaseUrl, id })));
     }
     case "export": {
       const [dir, ...extra] = rest;
       if (dir === undefined || extra.length > 0) return usageError(io, `"fallback export" takes exactly one folder`);
-      return withDatabase(io, (db) => exportCommand({ io, db, dir: path.resolve(io.cwd, dir) }));
+      return withFallbackDatabase(io, ({ db }) => exportCommand({ io, db, dir: path.resolve(io.cwd, dir) }));
     }
     default:
       return usageError(io, action === undefined ? "expected list, show, export or redrive" : `unknown action ${JSON.stringify(action)}: expected list, show, export or redrive`);
@@ -83,46 +80,32 @@ function recordId(args: readonly string[]): number | undefined {
 }
 
 function usageError(io: CliIo, message: string): number {
-  io.stderr.write(`audit-digest fallback: ${message}\n\n${usage}`);
-  return ExitCode.usage;
+  return writeUsageError({ io, command: "fallback", usage, message });
 }
 
-async function withDatabase(io: CliIo, work: (db: Database, databaseUrl: string | undefined) => Promise<number>): Promise<number> {
-  const opened = await openConfiguredDatabase(io);
-  if (!opened.ok) {
-    io.stderr.write(`audit-digest fallback: ${opened.message}\n`);
-    return ExitCode.usage;
-  }
-  try {
-    const { rows } = await opened.db.query<{ present: boolean }>("SELECT to_regclass('fallback_records') IS NOT NULL AS present");
-    if (rows[0]?.present !== true) {
-      io.stderr.write(`audit-digest fallback: ${opened.description} has no fallback records: the app has not started on it yet\n`);
-      return ExitCode.usage;
-    }
-    return await work(opened.db, opened.databaseUrl);
-  } finally {
-    await opened.db.close();
-  }
+function withFallbackDatabase(io: CliIo, work: (opened: { db: Database; databaseUrl: string | undefined }) => Promise<number>): Promise<number> {
+  return withAppDatabase({ io, command: "fallback", needs: { name: "fallback records", isPresent: hasFallbackRecords }, work });
+}
+
+async function hasFallbackRecords(db: Database): Promise<boolean> {
+  const { rows } = await db.query<{ present: boolean }>("SELECT to_regclass('fallback_records') IS NOT NULL AS present");
+  return rows[0]?.present === true;
 }
 
 async function listCommand({ io, db, json }: { io: CliIo; db: Database; json: boolean }): Promise<number> {
-  const records = await listFallbackRecords(db);
-  if (json) {
-    io.stdout.write(`${JSON.stringify({ records: records.map(summary) }, null, 2)}\n`);
-    return ExitCode.ok;
-  }
-  if (records.length === 0) {
-    io.stdout.write("no fallback records\n");
-    return ExitCode.ok;
-  }
-  for (const record of records) {
-    const { cause, status, message } = record.reason;
-    io.stdout.write(
-      `${record.id}  ${record.status}  until ${record.expiresAt}  installation ${record.installationId}  ${record.home}  ${record.auditId}  ${cause} (${status} ${message})\n`,
-    );
-  }
-  io.stdout.write(`${records.length} fallback record${records.length === 1 ? "" : "s"}; see one with: audit-digest fallback show <id>\n`);
-  return ExitCode.ok;
+  return writeListing({
+    io,
+    json,
+    items: await listFallbackRecords(db),
+    noun: "fallback record",
+    jsonKey: "records",
+    toJson: summary,
+    line: (record) => {
+      const { cause, status, message } = record.reason;
+      return `${record.id}  ${record.status}  until ${record.expiresAt}  installation ${record.installationId}  ${record.home}  ${record.auditId}  ${cause} (${status} ${message})`;
+    },
+    next: "see one with: audit-digest fallback show <id>",
+  });
 }
 
 async function showCommand({ io, db, id }: { io: CliIo; db: Database; id: number }): Promise<number> {
@@ -157,20 +140,21 @@ async function redriveCommand({ io, db, databaseUrl, id }: { io: CliIo; db: Data
     io.stderr.write("audit-digest fallback redrive: the database has no job queue: the app has not started on it yet\n");
     return ExitCode.usage;
   }
-  const queue = await JobQueue.start({ db, databaseUrl, log: pino({ level: "silent" }), supervise: false });
-  try {
-    const jobId = await queue.send("redrive-fallbacks", {
-      installationId: record.installationId,
-      deliveryId: null,
-      trigger: "audit-digest fallback redrive",
-      recordId: id,
-      afterId: null,
-    });
-    io.stdout.write(`re-drive of fallback record ${id} (${record.home}, ${record.auditId}) queued as job ${jobId}; the app's workers file it\n`);
-    return ExitCode.ok;
-  } finally {
-    await queue.stop(5);
-  }
+  return withJobQueue({
+    db,
+    databaseUrl,
+    work: async (queue) => {
+      const jobId = await queue.send("redrive-fallbacks", {
+        installationId: record.installationId,
+        deliveryId: null,
+        trigger: "audit-digest fallback redrive",
+        recordId: id,
+        afterId: null,
+      });
+      io.stdout.write(`re-drive of fallback record ${id} (${record.home}, ${record.auditId}) queued as job ${jobId}; the app's workers file it\n`);
+      return ExitCode.ok;
+    },
+  });
 }
 
 function noSuchRecord(io: CliIo, id: number): number {

@@ -1,10 +1,12 @@
+import type { Database } from "../../db/database.js";
 import { loadPatternFeedback } from "../../feedback/load-pattern-feedback.js";
 import type { PatternFeedback } from "../../feedback/pattern-feedback.js";
 import type { CliCommand } from "../cli-command.js";
 import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-code.js";
-import { openConfiguredDatabase } from "../open-configured-database.js";
-import { parseCommandArgs } from "../parse-command-args.js";
+import { parseCommandWithHelp } from "../parse-command-args.js";
+import { withAppDatabase } from "../with-app-database.js";
+import { writeUsageError } from "../write-usage-error.js";
 
 const usage = `usage: audit-digest fp-report [--json]
 
@@ -36,39 +38,30 @@ const COLUMNS = [
 const RATE_TITLE = "false-positive rate";
 
 async function execute(args: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseCommandArgs(args, { json: { type: "boolean" }, help: { type: "boolean", short: "h" } });
-  if (!parsed.ok) return usageError(io, parsed.message);
-  if (parsed.values.help === true) {
-    io.stdout.write(usage);
-    return ExitCode.ok;
+  const parsed = parseCommandWithHelp({ command: "fp-report", args, options: { json: { type: "boolean" } }, usage, io });
+  if (!parsed.ok) return parsed.exitCode;
+  if (parsed.positionals.length > 0) {
+    return writeUsageError({ io, command: "fp-report", usage, message: `takes no arguments, got ${JSON.stringify(parsed.positionals.join(" "))}` });
   }
-  if (parsed.positionals.length > 0) return usageError(io, `takes no arguments, got ${JSON.stringify(parsed.positionals.join(" "))}`);
   const json = parsed.values.json === true;
 
-  const opened = await openConfiguredDatabase(io);
-  if (!opened.ok) {
-    io.stderr.write(`audit-digest fp-report: ${opened.message}\n`);
-    return ExitCode.usage;
-  }
-  try {
-    const { rows } = await opened.db.query<{ present: boolean }>(
-      "SELECT to_regclass('digest_findings') IS NOT NULL AND to_regclass('digest_dismissals') IS NOT NULL AS present",
-    );
-    if (rows[0]?.present !== true) {
-      io.stderr.write(`audit-digest fp-report: ${opened.description} has no digests: the app has not started on it yet\n`);
-      return ExitCode.usage;
-    }
-    const report = await loadPatternFeedback(opened.db);
-    io.stdout.write(json ? `${JSON.stringify({ patterns: report.map(toJson) }, null, 2)}\n` : renderTable(report));
-    return ExitCode.ok;
-  } finally {
-    await opened.db.close();
-  }
+  return withAppDatabase({
+    io,
+    command: "fp-report",
+    needs: { name: "digests", isPresent: hasDigests },
+    work: async ({ db }) => {
+      const report = await loadPatternFeedback(db);
+      io.stdout.write(json ? `${JSON.stringify({ patterns: report.map(toJson) }, null, 2)}\n` : renderTable(report));
+      return ExitCode.ok;
+    },
+  });
 }
 
-function usageError(io: CliIo, message: string): number {
-  io.stderr.write(`audit-digest fp-report: ${message}\n\n${usage}`);
-  return ExitCode.usage;
+async function hasDigests(db: Database): Promise<boolean> {
+  const { rows } = await db.query<{ present: boolean }>(
+    "SELECT to_regclass('digest_findings') IS NOT NULL AND to_regclass('digest_dismissals') IS NOT NULL AS present",
+  );
+  return rows[0]?.present === true;
 }
 
 /** Artifact text on a terminal: control characters (escape sequences included) shown as U+FFFD. */
