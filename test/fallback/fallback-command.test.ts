@@ -125,4 +125,19 @@ describe("audit-digest fallback", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("redrive <id>  queue a re-drive of this pending record");
   });
+
+  it("says when a database holds no records, and when the app has not started on it yet", async () => {
+    const cwd = tempDir("fallback-cli-cwd-");
+    const migrated = tempDir("fallback-cli-migrated-");
+    await (await createTestDatabase({ dataDir: migrated })).close();
+    expect(await runCliInMemory(["fallback", "list"], { cwd, env: { DATA_DIR: migrated } })).toEqual({ code: 0, stdout: "no fallback records\n", stderr: "" });
+
+    const older = tempDir("fallback-cli-older-");
+    const db = await createTestDatabase({ dataDir: older });
+    await db.query("DROP TABLE fallback_records CASCADE");
+    await db.close();
+    const notStarted = await runCliInMemory(["fallback", "list"], { cwd, env: { DATA_DIR: older } });
+    expect(notStarted.code).toBe(1);
+    expect(notStarted.stderr).toContain("has no fallback records: the app has not started on it yet");
+  });
 });
