@@ -1,12 +1,17 @@
 import type { Context } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { auditCommandRoute } from "../../src/commands/audit-command-route.js";
-import type { JobData } from "../../src/jobs/job-payloads.js";
-import { createAppHarness, INSTALLATION_ID, OWNER, REPO, type AppHarness } from "../support/app-harness.js";
+import { createAppHarness, OWNER, REPO, type AppHarness } from "../support/app-harness.js";
 import { artifactFixture, producedBy } from "../support/artifact-fixtures.js";
-import { webhookExample } from "../support/webhook-examples.js";
-
-const HOME = `${OWNER}/${REPO}`;
+import {
+  commandReplies,
+  commentEvent as commentEventOf,
+  HOME,
+  ingestArtifact,
+  reactionsOn as reactionsOf,
+  runCommand,
+  storedFindings,
+} from "../support/command-world.js";
 
 let harness: AppHarness;
 afterEach(async () => {
@@ -14,44 +19,15 @@ afterEach(async () => {
   await harness.close();
 });
 
-let shaCounter = 0;
 /** A digest filed by ingesting the fixture artifact in the home repository. */
-async function arrangeDigest(json = producedBy(artifactFixture())) {
-  const headSha = (0xc000 + ++shaCounter).toString(16).padStart(40, "0");
-  const run = harness.sim.createWorkflowRun({ repo: HOME, headSha, artifacts: [{ name: "consumer-artifact", json }] });
-  await harness.runJob("ingest-workflow-run", { owner: OWNER, repo: REPO, runId: run.id, runAttempt: 1, headSha, fromFork: false });
-  const digest = harness.sim.issues(HOME).find((issue) => issue.labels.includes("audit-digest"));
-  if (!digest) throw new Error("no digest filed");
-  return { digest, headSha };
-}
-
-async function fingerprints(): Promise<Array<{ fingerprint: string; status: string; path: string }>> {
-  const { rows } = await harness.db.query<{ fingerprint: string; status: string; path: string }>(
-    "SELECT fingerprint, status, hit->>'path' AS path FROM digest_findings ORDER BY hit->>'path'",
-  );
-  return rows;
-}
-
-/** The `issue_comment.created` webhook GitHub sends for a comment in the simulator, through the app's route. */
-function commentEvent(issueNumber: number, commentId: number): Context<"issue_comment.created"> {
-  const payload = webhookExample("issue_comment", "created", { installationId: INSTALLATION_ID });
-  payload.repository = harness.sim.json.repository(HOME);
-  payload.issue = harness.sim.json.issue(HOME, issueNumber);
-  payload.comment = harness.sim.json.comment(HOME, commentId);
-  payload.sender = payload.comment.user;
-  return { payload } as unknown as Context<"issue_comment.created">;
-}
-
-/** Comments `body` as `author` and runs the job the webhook route makes of it (null: no job). */
-async function command(issueNumber: number, body: string, { author = "maria", byApp = false } = {}) {
-  const { id } = harness.sim.addComment({ repo: HOME, issueNumber, body, author, byApp });
-  const data = auditCommandRoute.toJob(commentEvent(issueNumber, id)) as JobData<"audit-command"> | null;
-  if (data !== null) await harness.runJob("audit-command", data);
-  return { commentId: id, data };
-}
-
-const replies = (issueNumber: number) => harness.sim.issue(HOME, issueNumber)!.comments.filter((c) => c.byApp && c.body.includes("audit-digest:reply"));
-const reactionsOn = (issueNumber: number, commentId: number) => harness.sim.issue(HOME, issueNumber)!.comments.find((c) => c.id === commentId)!.reactions;
+const arrangeDigest = (json = producedBy(artifactFixture())) => ingestArtifact(harness, { json });
+/** The stored findings of the digest: fingerprint, status and path. */
+const fingerprints = async () => (await storedFindings(harness)).map(({ fingerprint, status, path }) => ({ fingerprint, status, path }));
+/** Comments `body` and runs the job the webhook route makes of it (null: no job). */
+const command = (issueNumber: number, body: string, { author = "maria", byApp = false } = {}) => runCommand(harness, { issueNumber, body, author, byApp });
+const commentEvent = (issueNumber: number, commentId: number) => commentEventOf(harness, HOME, issueNumber, commentId);
+const replies = (issueNumber: number) => commandReplies(harness, issueNumber);
+const reactionsOn = (issueNumber: number, commentId: number) => reactionsOf(harness, issueNumber, commentId);
 
 describe("/audit fp and wontfix", () => {
   it("a writer's fp suppresses the finding: the digest is patched once, counts drop, it is listed under Suppressed with who and why, the reply and +1 exist", async () => {

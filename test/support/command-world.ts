@@ -43,7 +43,7 @@ export async function storedFindings(harness: AppHarness): Promise<Array<{ finge
 }
 
 /** The `issue_comment.created` webhook GitHub sends for a comment in the simulator. */
-function commentEvent(harness: AppHarness, repository: string, issueNumber: number, commentId: number): Context<"issue_comment.created"> {
+export function commentEvent(harness: AppHarness, repository: string, issueNumber: number, commentId: number): Context<"issue_comment.created"> {
   const payload = webhookExample("issue_comment", "created", { installationId: INSTALLATION_ID });
   payload.repository = harness.sim.json.repository(repository);
   payload.issue = harness.sim.json.issue(repository, issueNumber);
@@ -58,9 +58,15 @@ function commentEvent(harness: AppHarness, repository: string, issueNumber: numb
  */
 export async function runCommand(
   harness: AppHarness,
-  { issueNumber, body, author = "maria", repository = HOME }: { issueNumber: number; body: string; author?: string; repository?: string },
+  {
+    issueNumber,
+    body,
+    author = "maria",
+    byApp = false,
+    repository = HOME,
+  }: { issueNumber: number; body: string; author?: string; byApp?: boolean; repository?: string },
 ): Promise<{ commentId: number; data: JobData<"audit-command"> | null }> {
-  const { id } = harness.sim.addComment({ repo: repository, issueNumber, body, author });
+  const { id } = harness.sim.addComment({ repo: repository, issueNumber, body, author, byApp });
   const data = auditCommandRoute.toJob(commentEvent(harness, repository, issueNumber, id)) as JobData<"audit-command"> | null;
   if (data !== null) await harness.runJob("audit-command", data);
   return { commentId: id, data };
