@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Hit } from "../../src/artifact/consumer-artifact-schema.js";
-import { fingerprintHit, fingerprintHits, normalizeSnippet } from "../../src/artifact/fingerprint-hit.js";
+import { fingerprintHit, fingerprintHits, normalizeSnippet, type FingerprintInput } from "../../src/artifact/fingerprint-hit.js";
 
 const hit = (overrides: Partial<Hit> = {}): Hit => ({
   repo: "acme/web",
@@ -53,6 +53,29 @@ describe("fingerprints", () => {
     expect(result.map((r) => r.occurrence)).toEqual([0, 0, 1, 2]);
     expect(new Set(result.map((r) => r.fingerprint)).size).toBe(4);
     expect(result[2]!.hit).toBe(hits[2]);
+  });
+
+  // Fingerprints identify findings across scans and are stored: these values must never change.
+  it("keep their published values (snippet, rule id, neither, occurrence, non-ASCII text)", () => {
+    const known: Array<[FingerprintInput, number, string]> = [
+      [{ repo: "acme/web", path: "src/a.ts", pattern: "INTERNAL_API", snippet: "const url = INTERNAL_API;" }, 0, "72f39b37cd20e0dbba9768c20800fcaf1a9085ee4c1cbabef082fe4ea4295618"],
+      [{ repo: "Acme/Web", path: "src/a.ts", pattern: "INTERNAL_API", snippet: "  const   url =\n\tINTERNAL_API;  " }, 2, "a29f0f6671348ad43d2182c9f4674738ec9306ccf5fbf377248e7634a4310df3"],
+      [{ repo: "acme/web", path: "src/a.ts", pattern: "INTERNAL_API", rule_id: "R1" }, 0, "dd8017c28b8ae5ab3c053a15e03d25e514deac6b5a97f444697e45514b9fec8f"],
+      [{ repo: "acme/web", path: "src/a.ts", pattern: "INTERNAL_API", snippet: "   ", rule_id: "R1" }, 2, "752702e5583514bf7bd550cf3ff6f1b83bfc0d8ba3f9843380cce1c64a7edcea"],
+      [{ repo: "acme/web", path: "src/a.ts", pattern: "INTERNAL_API" }, 0, "17dad05cec92fe73acf265d27f48b08c17354f8f17ac8ca2b27224ad2feb0bcb"],
+      [
+        { repo: "acme/web", path: 'dir/ünï "cödé"\\.py', pattern: "p\u2028λ", snippet: 'x\u00a0=\u3000"😀" \\ \u0007' },
+        2,
+        "aac892235ba129e112352c0853366969d12a605ecfd76511af7ae622412ad717",
+      ],
+    ];
+    for (const [input, occurrence, fingerprint] of known) expect(fingerprintHit(input, occurrence)).toBe(fingerprint);
+    const [first] = known[0]!;
+    expect(fingerprintHits([first, { ...first, line_number: 3 } as FingerprintInput, first]).map((r) => r.fingerprint)).toEqual([
+      "72f39b37cd20e0dbba9768c20800fcaf1a9085ee4c1cbabef082fe4ea4295618",
+      "d03466e4c3ba7f2b98d7de27f13e05d7e04383931349124dff3bcbdfacb42d56",
+      "a29f0f6671348ad43d2182c9f4674738ec9306ccf5fbf377248e7634a4310df3",
+    ]);
   });
 
   const arbitraryHit = fc.record({
