@@ -1,6 +1,7 @@
 import { apiUrls } from "./api-urls.js";
 import { authenticateRequest, installationCoversRepository, requirePermission, type Actor } from "./authenticate-request.js";
 import type { FaultInjector } from "./fault-injector.js";
+import { entityTag, ifNoneMatchHits } from "./entity-tag.js";
 import { GitHubError, notFound } from "./github-error.js";
 import { installationLimiterKey, type RateLimiter, type RateLimitStatus, type RateResource } from "./rate-limiter.js";
 import type { LoggedRequest } from "./request-log.js";
@@ -141,6 +142,8 @@ export function createRequestDispatcher(deps: DispatcherDependencies): (request:
       query: Object.fromEntries(request.url.searchParams),
       status: 0,
       durationMs: 0,
+      conditional: request.headers.has("if-none-match"),
+      countedAgainstRateLimit: false,
       at: state.now(),
       ...(bodyText !== undefined ? { requestBody: parsedBody } : {}),
     };
@@ -192,6 +195,7 @@ export function createRequestDispatcher(deps: DispatcherDependencies): (request:
       if (match.operation.route !== "/rate_limit") {
         const { ok, status } = deps.limiter.consume(key, resource);
         Object.assign(headers, rateHeaders(status));
+        entry.countedAgainstRateLimit = ok;
         if (!ok) {
           const who = actor.kind === "installation" ? `installation ID ${actor.installation.id}` : actor.kind === "app" ? `app ID ${state.app.id}` : "127.0.0.1";
           throw new GitHubError(403, `API rate limit exceeded for ${who}.`);
@@ -251,8 +255,25 @@ export function createRequestDispatcher(deps: DispatcherDependencies): (request:
       const result: RouteResult = await definition.handler(context);
       const status = result.status ?? 200;
       const merged = { ...headers, ...result.headers };
-      if (result.raw) return { status, headers: { ...merged, "content-type": result.raw.contentType }, body: result.raw.data };
-      return jsonResponse(status, result.body, merged);
+      const response = result.raw
+        ? { status, headers: { ...merged, "content-type": result.raw.contentType }, body: result.raw.data }
+        : jsonResponse(status, result.body, merged);
+      return method === "GET" && status === 200 && response.body !== undefined ? conditional(response, key, resource) : response;
+    }
+
+    /**
+     * Tags a GET's answer with its entity tag; when `If-None-Match` names it, answers
+     * `304 Not Modified` without a body and gives back the rate-limit point the request took.
+     */
+    function conditional(response: SimResponse, key: string, resource: RateResource): SimResponse {
+      const etag = entityTag(response);
+      if (!ifNoneMatchHits(request.headers.get("if-none-match"), etag)) return { ...response, headers: { ...response.headers, etag } };
+      if (entry.countedAgainstRateLimit) {
+        Object.assign(headers, rateHeaders(deps.limiter.refund(key, resource)));
+        entry.countedAgainstRateLimit = false;
+      }
+      const { "content-type": _type, "content-length": _length, ...kept } = response.headers;
+      return { status: 304, headers: { ...kept, ...headers, etag }, body: undefined };
     }
   };
 }

@@ -24,6 +24,11 @@ export interface RateLimiterOptions {
 export interface RateLimiter {
   /** Counts one request in the caller's window; `ok: false` when the window is spent. */
   consume(key: string, resource: RateResource): { ok: boolean; status: RateLimitStatus };
+  /**
+   * Gives back a request `consume` counted: a conditional request answered `304 Not Modified`
+   * does not count against the primary rate limit (GitHub's documented behaviour).
+   */
+  refund(key: string, resource: RateResource): RateLimitStatus;
   status(key: string, resource: RateResource): RateLimitStatus;
   /** Seconds to wait when a content-creating request would exceed the per-minute limit; records it otherwise. */
   admitContentCreating(key: string): number | undefined;
@@ -84,6 +89,11 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       if (window.used >= limitFor(key, resource)) return { ok: false, status: status(key, resource) };
       window.used += 1;
       return { ok: true, status: status(key, resource) };
+    },
+    refund(key, resource) {
+      const window = windowFor(key, resource);
+      window.used = Math.max(0, window.used - 1);
+      return status(key, resource);
     },
     admitContentCreating(key) {
       const now = options.now();
