@@ -3,8 +3,6 @@ import type { CliIo } from "./cli-io.js";
 /** One `audit-digest` sub-command. */
 export interface CliCommand {
   readonly name: string;
-  /** One line for the command list. */
-  readonly summary: string;
   /** Full help text, printed by `audit-digest <name> --help`. */
   readonly usage: string;
   /** Runs the command with the arguments after its name; resolves to the exit code. */

@@ -1,11 +1,15 @@
 import { cliCommands } from "./cli-commands.js";
 import type { CliIo } from "./cli-io.js";
 import { ExitCode } from "./exit-code.js";
+import { readPackageVersion } from "./read-package-version.js";
 
 function generalUsage(): string {
   const width = Math.max(...cliCommands.map((c) => c.name.length));
   const lines = cliCommands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-  return `usage: audit-digest <command> [options]\n\ncommands:\n${lines.join("\n")}\n\nRun "audit-digest <command> --help" for a command's options.\n`;
+  return (
+    `usage: audit-digest <command> [options]\n       audit-digest --version\n\ncommands:\n${lines.join("\n")}\n\n` +
+    `Run "audit-digest <command> --help" for a command's options.\n`
+  );
 }
 
 /**
@@ -22,15 +26,25 @@ export async function runCli(io: CliIo): Promise<number> {
     io.stdout.write(generalUsage());
     return ExitCode.ok;
   }
-  const command = cliCommands.find((c) => c.name === name);
-  if (command === undefined) {
+  if (name === "--version" || name === "-v") {
+    try {
+      io.stdout.write(`${await readPackageVersion()}\n`);
+      return ExitCode.ok;
+    } catch (error) {
+      io.stderr.write(`audit-digest: cannot read the package version: ${error instanceof Error ? error.message : "unknown"}\n`);
+      return ExitCode.usage;
+    }
+  }
+  const entry = cliCommands.find((c) => c.name === name);
+  if (entry === undefined) {
     io.stderr.write(`audit-digest: unknown command ${JSON.stringify(name)}\n\n${generalUsage()}`);
     return ExitCode.usage;
   }
   try {
+    const command = await entry.load();
     return await command.execute(args, io);
   } catch (error) {
-    io.stderr.write(`audit-digest ${command.name}: unexpected error: ${error instanceof Error ? error.message : "unknown"}\n`);
+    io.stderr.write(`audit-digest ${entry.name}: unexpected error: ${error instanceof Error ? error.message : "unknown"}\n`);
     return ExitCode.usage;
   }
 }

@@ -179,7 +179,6 @@ function summary(record: FallbackRecord) {
 
 export const fallbackCommand: CliCommand = {
   name: "fallback",
-  summary: "list, show, export or re-drive the redacted findings of digests the app could not file",
   usage,
   execute,
 };

@@ -108,7 +108,6 @@ function toJson(line: PatternFeedback) {
 
 export const fpReportCommand: CliCommand = {
   name: "fp-report",
-  summary: "per pattern: findings dismissed as false positive, won't fix or used in tests, versus open and resolved",
   usage,
   execute,
 };

@@ -103,7 +103,6 @@ function toJson(letter: DeadLetter) {
 
 export const jobsCommand: CliCommand = {
   name: "jobs",
-  summary: "list dead-lettered jobs, or send one back to its queue",
   usage,
   execute,
 };

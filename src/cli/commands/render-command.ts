@@ -67,7 +67,6 @@ async function execute(args: readonly string[], io: CliIo): Promise<number> {
 
 export const renderCommand: CliCommand = {
   name: "render",
-  summary: "print the digest the app would file for an artifact",
   usage,
   execute,
 };

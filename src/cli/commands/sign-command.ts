@@ -91,7 +91,6 @@ async function execute(args: readonly string[], io: CliIo): Promise<number> {
 
 export const signCommand: CliCommand = {
   name: "sign",
-  summary: "add or replace an artifact's HMAC signature",
   usage,
   execute,
 };

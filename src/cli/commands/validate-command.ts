@@ -182,7 +182,6 @@ async function execute(args: readonly string[], io: CliIo): Promise<number> {
 
 export const validateCommand: CliCommand = {
   name: "validate",
-  summary: "check an artifact's schema, limits and signature",
   usage,
   execute,
 };
