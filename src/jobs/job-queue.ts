@@ -5,6 +5,7 @@ import { jobInstallationProblem } from "./job-installation-problem.js";
 import type { JobData, JobName } from "./job-payloads.js";
 import { DEAD_LETTER_QUEUE, jobNames, jobPolicies, type JobPolicy } from "./job-policies.js";
 import { pgliteBossExecutor } from "./pglite-boss-executor.js";
+import { QueueWorker } from "./queue-worker.js";
 import { RefusedJobError } from "./refused-job-error.js";
 
 /** The schema pg-boss keeps its tables in (its default). */
@@ -45,6 +46,7 @@ export class JobQueue {
   readonly #boss: PgBoss;
   readonly #log: Logger;
   readonly #policies: Record<JobName, JobPolicy>;
+  readonly #workers: Array<Pick<QueueWorker<never>, "name" | "stop">> = [];
 
   private constructor(boss: PgBoss, log: Logger, policies: Record<JobName, JobPolicy>) {
     this.#boss = boss;
@@ -87,32 +89,37 @@ export class JobQueue {
   }
 
   /**
-   * Runs `handler` for jobs of `name`, `concurrency` at a time. A handler that throws fails
-   * the job: it is retried after the policy's next delay (30 s, 5 min, 30 min…) and, once
-   * they are spent, moved to the dead-letter queue; a `RefusedJobError` goes there at once.
+   * Runs `handler` for jobs of `name`, at most `concurrency` at a time in this process. While
+   * jobs wait, a free slot takes the next one at once; only when the queue is empty does the
+   * worker wait `pollIntervalSeconds` before asking again (see `QueueWorker`). Each job is
+   * completed or failed on its own. A handler that throws fails the job: it is retried after
+   * the policy's next delay (30 s, 5 min, 30 min…) and, once they are spent, moved to the
+   * dead-letter queue; a `RefusedJobError` goes there at once.
    */
-  async work<N extends JobName>(
+  work<N extends JobName>(
     name: N,
     options: { concurrency: number; pollIntervalSeconds: number },
     handler: (job: QueuedJob<N>) => Promise<void>,
   ): Promise<void> {
-    for (let i = 0; i < options.concurrency; i++) {
-      await this.#boss.work<JobData<N>>(
-        name,
-        { batchSize: 1, pollingIntervalSeconds: options.pollIntervalSeconds, includeMetadata: true },
-        async (jobs) => {
-          for (const job of jobs) {
-            const { [JOB_KIND_FIELD]: _kind, ...data } = job.data as JobData<N> & { [JOB_KIND_FIELD]?: string };
-            try {
-              await handler({ id: job.id, name, data: data as JobData<N> });
-            } catch (error) {
-              await this.#prepareRetry({ name, id: job.id, retryCount: job.retryCount, error });
-              throw error;
-            }
-          }
-        },
-      );
-    }
+    const worker = new QueueWorker<JobData<N>>({
+      boss: this.#boss,
+      name,
+      concurrency: options.concurrency,
+      pollIntervalSeconds: options.pollIntervalSeconds,
+      log: this.#log,
+      run: async (job) => {
+        const { [JOB_KIND_FIELD]: _kind, ...data } = job.data as JobData<N> & { [JOB_KIND_FIELD]?: string };
+        try {
+          await handler({ id: job.id, name, data: data as JobData<N> });
+        } catch (error) {
+          await this.#prepareRetry({ name, id: job.id, retryCount: job.retryCount, error });
+          throw error;
+        }
+      },
+    });
+    this.#workers.push(worker);
+    worker.start();
+    return Promise.resolve();
   }
 
   /**
@@ -152,10 +159,24 @@ export class JobQueue {
     return this.#boss.getQueueSize(DEAD_LETTER_QUEUE);
   }
 
-  /** Stops fetching jobs; waits up to `timeoutSeconds` for running ones to finish. */
+  /**
+   * Stops fetching jobs; waits up to `timeoutSeconds` for running ones to finish. Jobs still
+   * running then are failed, so they are retried (by another process, or after a restart).
+   */
   async stop(timeoutSeconds: number): Promise<void> {
+    const started = Date.now();
+    const deadline = started + timeoutSeconds * 1000;
+    const workers = this.#workers.splice(0);
+    const leftovers = await Promise.all(workers.map(async (worker) => ({ name: worker.name, ids: await worker.stop(deadline) })));
+    for (const { name, ids } of leftovers) {
+      if (ids.length === 0) continue;
+      this.#log.warn({ queue: name, jobIds: ids, timeoutSeconds }, "jobs still running at shutdown were failed; they are retried");
+      const error = new Error(`the worker stopped while the job ran (SHUTDOWN_TIMEOUT_SECONDS ${timeoutSeconds} passed)`);
+      for (const id of ids) await this.#boss.fail(name, id, error);
+    }
     const stopped = new Promise<void>((resolve) => this.#boss.once("stopped", () => resolve()));
-    await this.#boss.stop({ graceful: true, wait: true, timeout: timeoutSeconds * 1000, close: true });
+    const left = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
+    await this.#boss.stop({ graceful: true, wait: true, timeout: left * 1000, close: true });
     await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 100))]);
     this.#log.debug("job queue stopped");
   }

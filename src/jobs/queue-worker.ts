@@ -1,0 +1,139 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type PgBoss from "pg-boss";
+import type { Logger } from "pino";
+
+/** One fetched job as the worker runs it. */
+export type FetchedJob<T> = PgBoss.JobWithMetadata<T>;
+
+export interface QueueWorkerOptions<T> {
+  boss: PgBoss;
+  name: string;
+  /** Jobs of this queue running at once, at most. */
+  concurrency: number;
+  /** How long to wait before asking again after a fetch found no job. */
+  pollIntervalSeconds: number;
+  log: Logger;
+  /** Runs one job. Resolving completes it; rejecting fails it (pg-boss retries or dead-letters it). */
+  run: (job: FetchedJob<T>) => Promise<void>;
+}
+
+/**
+ * Works one queue: fetches as many jobs as there are free slots, runs them `concurrency` at a
+ * time and completes or fails each one on its own, and asks again at once while fetches find
+ * jobs and a slot is free. Only a fetch that finds none waits out the polling interval, so a
+ * backlog is worked as fast as the jobs run, not one job per interval per slot.
+ *
+ * pg-boss's own `work` is not used for this: its loop waits out the interval after every fetch
+ * and completes or fails a fetched batch as a whole.
+ */
+export class QueueWorker<T> {
+  readonly #options: QueueWorkerOptions<T>;
+  /** Running jobs by id; each promise settles (never rejects) once the job is completed or failed. */
+  readonly #running = new Map<string, Promise<void>>();
+  readonly #wake = new AbortController();
+  #stopping = false;
+  #loop: Promise<void> | undefined;
+
+  constructor(options: QueueWorkerOptions<T>) {
+    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
+      throw new RangeError(`Worker of "${options.name}": concurrency must be a whole number from 1 (got ${options.concurrency})`);
+    }
+    this.#options = options;
+  }
+
+  /** The queue it works. */
+  get name(): string {
+    return this.#options.name;
+  }
+
+  /** Jobs running now. */
+  get running(): number {
+    return this.#running.size;
+  }
+
+  start(): void {
+    this.#loop ??= this.#work();
+  }
+
+  /**
+   * Stops fetching and waits until the running jobs are done or `deadline` (epoch ms) passes.
+   * Returns the ids of jobs still running then, for the caller to fail.
+   */
+  async stop(deadline: number): Promise<string[]> {
+    this.#stopping = true;
+    this.#wake.abort();
+    const remaining = () => Math.max(0, deadline - Date.now());
+    await Promise.race([this.#loop, sleep(remaining(), undefined, { ref: false })]);
+    if (this.#running.size > 0) {
+      await Promise.race([Promise.all(this.#running.values()), sleep(remaining(), undefined, { ref: false })]);
+    }
+    return [...this.#running.keys()];
+  }
+
+  async #work(): Promise<void> {
+    const { boss, name, concurrency, pollIntervalSeconds, log } = this.#options;
+    while (!this.#stopping) {
+      const free = concurrency - this.#running.size;
+      if (free === 0) {
+        await Promise.race(this.#running.values());
+        continue;
+      }
+      let jobs: FetchedJob<T>[] = [];
+      try {
+        jobs = await boss.fetch<T>(name, { batchSize: free, includeMetadata: true });
+      } catch (error) {
+        log.error({ err: error, queue: name }, "fetching jobs failed; trying again after the polling interval");
+      }
+      // Jobs fetched while stopping are active already: run them, the stop waits for them.
+      for (const job of jobs) this.#running.set(job.id, this.#runOne(job));
+      if (jobs.length === 0 && !this.#stopping) await this.#idle(pollIntervalSeconds * 1000);
+    }
+  }
+
+  /** Waits `ms`, or less if the worker stops. */
+  async #idle(ms: number): Promise<void> {
+    await sleep(ms, undefined, { signal: this.#wake.signal }).catch(() => undefined);
+  }
+
+  async #runOne(job: FetchedJob<T>): Promise<void> {
+    const { boss, name, log, run } = this.#options;
+    try {
+      let outcome: { ok: true } | { ok: false; error: unknown };
+      try {
+        await withinSeconds(run(job), job.expireInSeconds);
+        outcome = { ok: true };
+      } catch (error) {
+        outcome = { ok: false, error };
+      }
+      try {
+        if (outcome.ok) await boss.complete(name, job.id);
+        else await boss.fail(name, job.id, outcome.error as object);
+      } catch (error) {
+        log.error(
+          { err: error, queue: name, jobId: job.id },
+          "recording a job's outcome failed; the queue starts it again once it expires (check the database connection)",
+        );
+      }
+    } finally {
+      this.#running.delete(job.id);
+    }
+  }
+}
+
+/**
+ * `promise`, or a rejection once `seconds` pass (as pg-boss does for its workers): the job then
+ * counts as failed and its slot is free again, even if the handler never returns.
+ */
+async function withinSeconds(promise: Promise<void>, seconds: number): Promise<void> {
+  const ms = Math.max(1, seconds) * 1000;
+  const timer = new AbortController();
+  const timeout = sleep(ms, undefined, { signal: timer.signal }).then(
+    () => Promise.reject(new Error(`the job did not finish within ${ms} ms (its queue's expireInSeconds); it is retried`)),
+    () => undefined,
+  );
+  try {
+    await Promise.race([promise, timeout]);
+  } finally {
+    timer.abort();
+  }
+}
