@@ -1,13 +1,15 @@
 import { existsSync } from "node:fs";
-import { run } from "probot";
+import { resolve } from "node:path";
 import { EnvConfigError, loadEnvConfig } from "./config/load-env-config.js";
+import { createLogger } from "./logging/create-logger.js";
+import { serveSetupFlow } from "./setup/serve-setup-flow.js";
 import { startApp } from "./start-app.js";
 
 /**
  * Process entry:
  * 1. read `.env` (written by the setup flow) and the environment into one config;
- * 2. without app credentials outside production, serve Probot's setup flow, which registers
- *    the GitHub App from `app.yml` and writes `.env`;
+ * 2. without app credentials outside production, serve the setup flow, which registers the
+ *    GitHub App from `app.yml` with a webhook URL GitHub can reach and writes `.env`;
  * 3. otherwise start the app in its role and stop it gracefully on SIGTERM/SIGINT.
  */
 async function main(): Promise<void> {
@@ -15,7 +17,12 @@ async function main(): Promise<void> {
   const config = loadEnvConfig(process.env);
 
   if (config.needsSetup) {
-    await run(() => undefined, { env: { ...process.env, HOST: process.env.HOST ?? "localhost" } });
+    // The setup page hands out the registration: only this machine may open it unless HOST says otherwise.
+    const host = process.env.HOST ? config.server.host : "127.0.0.1";
+    const setup = await serveSetupFlow({ config, host, log: await createLogger(config.log), envPath: resolve(".env") });
+    const stop = () => void setup.close().finally(() => process.exit(0));
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
     return;
   }
 

@@ -20,7 +20,12 @@ export interface AppConfig {
     webProtocol: "http" | "https";
     org: string | undefined;
   };
-  server: { host: string; port: number };
+  server: {
+    host: string;
+    port: number;
+    /** The app's public address (`BASE_URL`, no trailing slash): the setup flow registers `<publicUrl><webhookPath>`. */
+    publicUrl: string | undefined;
+  };
   log: { level: "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent"; format: "json" | "pretty" };
   database: { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
   /** Folder that also receives every fallback record as a JSON file (`FALLBACK_DIR`); unset: the database only. */

@@ -31,7 +31,11 @@ export const envSchema = z.object({
   PRIVATE_KEY_PATH: z.string().optional(),
   WEBHOOK_SECRET: z.string().min(1).optional().describe("required whenever APP_ID is set"),
   WEBHOOK_PATH: z.string().startsWith("/").default("/api/github/webhooks"),
-  WEBHOOK_PROXY_URL: z.url().optional(),
+  WEBHOOK_PROXY_URL: z.url().optional().describe("a smee.io channel that forwards GitHub's webhooks to WEBHOOK_PATH here"),
+  BASE_URL: z
+    .url({ protocol: /^https?$/, error: "must be the app's public http(s) address, e.g. https://audit.example.com" })
+    .optional()
+    .describe("the app's public address; the setup flow registers <BASE_URL><WEBHOOK_PATH> as the webhook URL"),
   GHE_HOST: z.string().optional().describe("host of GitHub Enterprise Server or of a GitHub simulator"),
   GHE_PROTOCOL: z.enum(["http", "https"]).default("https"),
   GH_ORG: z.string().optional().describe("organisation to register the app on during setup"),
