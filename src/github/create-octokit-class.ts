@@ -1,4 +1,6 @@
 import { ProbotOctokit } from "probot";
+import { ConditionalReadCache } from "./conditional-read-cache.js";
+import { conditionalReads } from "./conditional-reads.js";
 import { resolveInPlaceRetryLimits, type InPlaceRetryLimits } from "./in-place-retry-limits.js";
 
 export interface OctokitClassOptions extends Partial<InPlaceRetryLimits> {
@@ -12,6 +14,11 @@ export interface OctokitClassOptions extends Partial<InPlaceRetryLimits> {
    * without GitHub's one-second spacing of writes); production keeps it on.
    */
   throttle?: boolean;
+  /**
+   * Where installations' conditional reads keep entity tags and bodies (see `conditionalReads`):
+   * one bounded cache per class, so per process, unless one is given; false sends every read in full.
+   */
+  conditionalReads?: ConditionalReadCache | false;
 }
 
 /**
@@ -34,15 +41,23 @@ type OctokitWithLog = { log: { warn: (obj: object, msg: string) => void } };
  *   job is deferred by `retry-after`;
  * - 5xx and network failures are retried `serverErrorRetries` times with backoff; other 4xx never.
  * The function form of `defaults` keeps Probot's throttle state (the Redis connection when
- * `REDIS_URL` is set), which the object form would overwrite.
+ * `REDIS_URL` is set), which the object form would overwrite. An installation's reads of its
+ * configuration files and issues are conditional (`If-None-Match`), so unchanged ones cost no
+ * rate-limit point.
  */
-export function createOctokitClass({ retryAfterBaseValue, throttle: throttleEnabled = true, ...given }: OctokitClassOptions = {}): typeof ProbotOctokit {
+export function createOctokitClass({
+  retryAfterBaseValue,
+  throttle: throttleEnabled = true,
+  conditionalReads: cache = new ConditionalReadCache(),
+  ...given
+}: OctokitClassOptions = {}): typeof ProbotOctokit {
   const limits = resolveInPlaceRetryLimits(given);
   if (retryAfterBaseValue !== undefined && !(Number.isFinite(retryAfterBaseValue) && retryAfterBaseValue >= 0)) {
     throw new RangeError(`retryAfterBaseValue must be a number of milliseconds from 0 (got ${retryAfterBaseValue})`);
   }
   const baseValue = retryAfterBaseValue === undefined ? {} : { retryAfterBaseValue };
-  return ProbotOctokit.defaults((options: Record<string, unknown>): Record<string, unknown> => {
+  const Octokit = cache === false ? ProbotOctokit : ProbotOctokit.plugin(conditionalReads({ cache }));
+  return Octokit.defaults((options: Record<string, unknown>): Record<string, unknown> => {
     const throttle = (options.throttle ?? {}) as Record<string, unknown>;
     const retry = (options.retry ?? {}) as Record<string, unknown>;
     const installationId = readInstallationId(options);
