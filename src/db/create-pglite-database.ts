@@ -1,6 +1,30 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import type { Database, Queryable, SqlParams } from "./database.js";
+import { hasPgliteDatabase, initializePgliteDataDir } from "./initialize-pglite-data-dir.js";
+
+/**
+ * PostgreSQL settings of the embedded database. PGlite's WebAssembly memory only grows: what
+ * PostgreSQL touches once stays resident for the life of the process. Its defaults are sized
+ * for a server (128 MB of shared buffers, 64 MB for each VACUUM or CREATE INDEX, shared memory
+ * for 100 connections) where this is one backend over a database of tens of megabytes. They
+ * are passed to initdb (so postgresql.conf says the same) and as start parameters on every
+ * open, which win over postgresql.conf, so data directories made by earlier versions get them
+ * too. The WAL sizes bound the disk a busy single-user server keeps before its checkpoint.
+ */
+export const PGLITE_SETTINGS: Readonly<Record<string, string>> = {
+  shared_buffers: "16MB",
+  maintenance_work_mem: "16MB",
+  max_connections: "5",
+  min_wal_size: "32MB",
+  max_wal_size: "128MB",
+};
+
+const settingParams = Object.entries(PGLITE_SETTINGS).flatMap(([name, value]) => ["-c", `${name}=${value}`]);
+const PGLITE_OPTIONS = {
+  initDbStartParams: settingParams,
+  startParams: [...PGlite.defaultStartParams, ...settingParams],
+};
 
 export interface PgliteDatabaseOptions {
   /** Folder holding the data; created when missing. Omit for an in-memory database. */
@@ -14,10 +38,17 @@ export interface PgliteDatabase extends Database {
   dumpDataDir(): Promise<Blob>;
 }
 
-/** A `Database` on embedded PGlite: one connection in this process. */
+/**
+ * A `Database` on embedded PGlite: one connection in this process. An empty `dataDir` gets its
+ * database from a child process first (see `initializePgliteDataDir`), so this process only
+ * ever opens an existing one.
+ */
 export async function createPgliteDatabase({ dataDir, loadDataDir }: PgliteDatabaseOptions): Promise<PgliteDatabase> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir, loadDataDir ? { loadDataDir } : {});
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    if (!loadDataDir && !hasPgliteDatabase(dataDir)) await initializePgliteDataDir({ dataDir, options: PGLITE_OPTIONS });
+  }
+  const pglite = await PGlite.create(dataDir, { ...PGLITE_OPTIONS, ...(loadDataDir ? { loadDataDir } : {}) });
   const lockQueues = new Map<string, Promise<unknown>>();
 
   const database: PgliteDatabase = {
