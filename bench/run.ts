@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { formatBenchTable, type BenchTable } from "./bench-table.js";
 import { benchParseArtifact } from "./parse-artifact.js";
+import { benchQueueDrain } from "./queue-drain.js";
 import { benchRenderDigest } from "./render-digest.js";
 import { benchRequestsPerIngest } from "./requests-per-ingest.js";
 import { benchScrubSecrets } from "./scrub-secrets.js";
@@ -11,6 +12,7 @@ const BENCHMARKS: Array<{ name: string; run: () => BenchTable | BenchTable[] | P
   { name: "render digest", run: benchRenderDigest },
   { name: "parse artifact", run: benchParseArtifact },
   { name: "scrub secrets", run: benchScrubSecrets },
+  { name: "queue drain", run: benchQueueDrain },
 ];
 
 const started = performance.now();
