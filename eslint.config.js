@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "data/", "coverage/", "node_modules/", "schema/", "bin/", ".scratch/", "eslint.config.js"] },
+  { ignores: ["dist/", "data/", "coverage/", "node_modules/", "schema/", "bin/", ".scratch/", "eslint.config.js", "action/index.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -31,7 +31,7 @@ unknown key_id, or mismatch.
 
 const POLICIES: readonly SignaturePolicy[] = ["always", "forks", "never"];
 
-type SignatureStatus =
+export type SignatureStatus =
   | "valid"
   | "missing"
   | "not_verified"
@@ -42,14 +42,15 @@ type SignatureStatus =
   | "not_checked";
 
 /** An error or warning in the report: a JSON path ("" for the whole file), a code and a message. */
-interface ReportEntry {
+export interface ReportEntry {
   path: string;
   /** An ArtifactError or ArtifactWarning code, or one of io, hmac_keys, signature, signature_not_verified. */
   code: string;
   message: string;
 }
 
-interface ValidateReport {
+/** What `audit-digest validate --json` prints. */
+export interface ValidateReport {
   file: string;
   valid: boolean;
   exit_code: number;
