@@ -1,12 +1,24 @@
 import { z } from "zod";
 
 /** GitHub repository as `owner/name`. */
-const repositoryName = z
-  .string()
-  .max(140)
-  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
-    message: 'expected a repository as "owner/name"',
-  });
+export const REPOSITORY_NAME_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
+
+/** Relative path inside a repository (see `relativePath`). */
+// eslint-disable-next-line no-control-regex -- control characters are what it refuses
+export const RELATIVE_PATH_PATTERN = /^(?!\/)(?![A-Za-z]:)(?!(?:[\s\S]*[/\\])?\.\.(?:[/\\]|$))[^\u0000-\u001f]+$/;
+
+/** Length bounds of a hit's text fields, in UTF-16 code units (shared with the hand check of hits). */
+export const HIT_FIELD_LENGTHS = Object.freeze({
+  repoMax: 140,
+  pathMax: 1_024,
+  patternMax: 256,
+  snippetMax: 2_000,
+  ruleIdMax: 256,
+});
+
+const repositoryName = z.string().max(HIT_FIELD_LENGTHS.repoMax).regex(REPOSITORY_NAME_PATTERN, {
+  message: 'expected a repository as "owner/name"',
+});
 
 /**
  * Relative path inside a repository: no leading '/', no drive letter, no '..' segment
@@ -16,9 +28,8 @@ const repositoryName = z
 const relativePath = z
   .string()
   .min(1)
-  .max(1_024)
-  // eslint-disable-next-line no-control-regex -- control characters are what it refuses
-  .regex(/^(?!\/)(?![A-Za-z]:)(?!(?:[\s\S]*[/\\])?\.\.(?:[/\\]|$))[^\u0000-\u001f]+$/, {
+  .max(HIT_FIELD_LENGTHS.pathMax)
+  .regex(RELATIVE_PATH_PATTERN, {
     message: "expected a relative path (no leading '/', no drive letter, no '..' segment, no control characters)",
   });
 
@@ -32,10 +43,10 @@ export const hitSchema = z
       "Path of the file within the repository: relative, no '..' segment, no leading '/', at most 1,024 characters.",
     ),
     line_number: z.int().min(1).describe("Line of the finding, 1-based. Not part of the finding's identity."),
-    pattern: z.string().min(1).max(256).describe("The pattern that matched, 1–256 characters."),
+    pattern: z.string().min(1).max(HIT_FIELD_LENGTHS.patternMax).describe("The pattern that matched, 1–256 characters."),
     snippet: z
       .string()
-      .max(2_000)
+      .max(HIT_FIELD_LENGTHS.snippetMax)
       .optional()
       .describe("The matching source text, at most 2,000 characters. May hold secrets; it is redacted before display."),
     severity: z
@@ -45,7 +56,7 @@ export const hitSchema = z
     rule_id: z
       .string()
       .min(1)
-      .max(256)
+      .max(HIT_FIELD_LENGTHS.ruleIdMax)
       .optional()
       .describe("Identifier of the scanner rule; identifies the finding when there is no snippet."),
   })

@@ -38,3 +38,21 @@ export function findLongStrings(value: unknown, maxLength: number, maxErrors: nu
   visit(value);
   return errors;
 }
+
+/**
+ * Whether a parsed JSON value holds a string (value or key) longer than `maxLength`: the same
+ * question as `findLongStrings`, answered without building paths. Recursive, like it.
+ */
+export function hasLongStrings(value: unknown, maxLength: number): boolean {
+  if (typeof value === "string") return value.length > maxLength;
+  if (value === null || typeof value !== "object") return false;
+  if (Array.isArray(value)) {
+    for (const item of value as unknown[]) if (hasLongStrings(item, maxLength)) return true;
+    return false;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (key.length > maxLength || hasLongStrings(record[key], maxLength)) return true;
+  }
+  return false;
+}

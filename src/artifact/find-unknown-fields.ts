@@ -6,11 +6,21 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
+export interface FindUnknownFieldsOptions {
+  /** Most warnings listed before the rest are counted (default 50). */
+  readonly maxWarnings?: number;
+  /** The caller knows that no hit has an unknown field: the hits are not looked at. */
+  readonly hitsKnown?: boolean;
+}
+
 /**
  * Lists fields the schema does not know (they are kept and signed, but may be typos).
  * At most `maxWarnings` are listed individually; the rest are counted in one last warning.
  */
-export function findUnknownFields(document: Record<string, unknown>, maxWarnings = 50): ArtifactWarning[] {
+export function findUnknownFields(
+  document: Record<string, unknown>,
+  { maxWarnings = 50, hitsKnown = false }: FindUnknownFieldsOptions = {},
+): ArtifactWarning[] {
   const warnings: ArtifactWarning[] = [];
   let unlisted = 0;
   const check = (node: unknown, known: ReadonlySet<string>, prefix: PropertyKey[]): void => {
@@ -31,7 +41,7 @@ export function findUnknownFields(document: Record<string, unknown>, maxWarnings
   check(document.source, KNOWN_ARTIFACT_FIELDS.source, ["source"]);
   check(document.signature, KNOWN_ARTIFACT_FIELDS.signature, ["signature"]);
   const hits = document.org_unregistered_hits;
-  if (Array.isArray(hits)) {
+  if (Array.isArray(hits) && !hitsKnown) {
     hits.forEach((hit, index) => check(hit, KNOWN_ARTIFACT_FIELDS.hit, ["org_unregistered_hits", index]));
   }
   if (unlisted > 0) {

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Hit } from "./consumer-artifact-schema.js";
 
 /** The fields of a hit that make up its identity. */
@@ -12,22 +12,23 @@ export interface FingerprintedHit<H extends FingerprintInput = Hit> {
   readonly occurrence: number;
 }
 
+/** Whitespace that normalising would change: a run, a character other than a space, or at either end. */
+const UNNORMAL_WHITESPACE = /\s\s|[^\S ]|^\s|\s$/u;
+
 /** Collapses runs of whitespace to one space and trims, so re-indented code keeps its identity. */
 export function normalizeSnippet(snippet: string): string {
-  return snippet.replace(/\s+/gu, " ").trim();
+  // Most snippets are normal already; testing is cheaper than building the same string again.
+  return UNNORMAL_WHITESPACE.test(snippet) ? snippet.replace(/\s+/gu, " ").trim() : snippet;
 }
 
 /** The identity of a hit without its occurrence counter. Never includes the line number. */
 function identity(hit: FingerprintInput): string {
   const snippet = hit.snippet === undefined ? "" : normalizeSnippet(hit.snippet);
-  const detail =
-    snippet !== ""
-      ? ["snippet", snippet]
-      : hit.rule_id !== undefined
-        ? ["rule", hit.rule_id]
-        : ["none", ""];
   // Repository names are case-insensitive on GitHub; paths and patterns are not.
-  return JSON.stringify(["v1", hit.repo.toLowerCase(), hit.path, hit.pattern, ...detail]);
+  const repo = hit.repo.toLowerCase();
+  if (snippet !== "") return JSON.stringify(["v1", repo, hit.path, hit.pattern, "snippet", snippet]);
+  if (hit.rule_id !== undefined) return JSON.stringify(["v1", repo, hit.path, hit.pattern, "rule", hit.rule_id]);
+  return JSON.stringify(["v1", repo, hit.path, hit.pattern, "none", ""]);
 }
 
 /** Fingerprint of one hit, given its occurrence counter among identical hits. */
@@ -36,7 +37,8 @@ export function fingerprintHit(hit: FingerprintInput, occurrence = 0): string {
 }
 
 function fingerprintOf(key: string, occurrence: number): string {
-  return createHash("sha256").update(`${key}#${occurrence}`, "utf8").digest("hex");
+  // One-shot hashing: a Hash object per hit costs more than the hashing itself.
+  return hash("sha256", `${key}#${occurrence}`, "hex");
 }
 
 /**

@@ -16,14 +16,10 @@ export type DepthScan = { ok: true; maxDepth: number } | { ok: false; offset: nu
 export function scanJsonDepth(text: string, limit: number): DepthScan {
   let depth = 0;
   let maxDepth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
-    } else if (c === QUOTE) {
-      inString = true;
+    if (c === QUOTE) {
+      i = stringEnd(text, i);
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       depth++;
       if (depth > limit) return { ok: false, offset: i };
@@ -33,4 +29,21 @@ export function scanJsonDepth(text: string, limit: number): DepthScan {
     }
   }
   return { ok: true, maxDepth };
+}
+
+/**
+ * Index of the quote that closes the string opened at `open` (`text.length` if none): the
+ * first quote after it preceded by an even run of backslashes, as reading the string one
+ * character at a time (a backslash escaping the next) would find. `indexOf` jumps over the
+ * string's contents, which is most of an artifact.
+ */
+function stringEnd(text: string, open: number): number {
+  let quote = text.indexOf('"', open + 1);
+  while (quote !== -1) {
+    let backslashes = 0;
+    while (quote - 1 - backslashes > open && text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+    quote = text.indexOf('"', quote + 1);
+  }
+  return text.length;
 }

@@ -78,6 +78,17 @@ describe("fingerprints", () => {
     ]);
   });
 
+  it("normalise snippets as collapsing every whitespace run and trimming does (property)", () => {
+    const chars = fc.constantFrom("a", "b", " ", "  ", "\t", "\n", "\r", "\u00a0", "\u2028", "\u3000", "\ufeff", "é", "😀");
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 12 }), (parts) => {
+        const snippet = parts.join("");
+        expect(normalizeSnippet(snippet)).toBe(snippet.replace(/\s+/gu, " ").trim());
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
   const arbitraryHit = fc.record({
     repo: fc.constantFrom("acme/web", "acme/api"),
     path: fc.constantFrom("a.ts", "b/c.py"),

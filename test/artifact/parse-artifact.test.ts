@@ -1,5 +1,9 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { consumerArtifactSchema } from "../../src/artifact/consumer-artifact-schema.js";
+import { findUnknownFields } from "../../src/artifact/find-unknown-fields.js";
 import { parseArtifact } from "../../src/artifact/parse-artifact.js";
+import { scanJsonDepth } from "../../src/artifact/scan-json-depth.js";
 import { makeArtifact, makeHit } from "./make-artifact.js";
 
 const text = (value: unknown): string => JSON.stringify(value);
@@ -134,5 +138,53 @@ describe("parseArtifact", () => {
     const hits = Array.from({ length: 100_000 }, (_, i) => makeHit({ line_number: i + 1 }));
     const result = parseArtifact(Buffer.from(text(makeArtifact({ org_unregistered_hits: hits }))));
     expect(result.ok && result.artifact.org_unregistered_hits.length).toBe(100_000);
+  });
+
+  it("gives a valid artifact exactly as the schema outputs it, with every unknown-field warning (property)", () => {
+    const extras = [{}, { x_note: 1 }, { tool: { name: "s", version: "1", build: 7 } }, { source: { repository: "acme/app", sha: "a".repeat(40), extra: true } }, { complete: false }];
+    const hitExtras = [{}, {}, { confidence: 0.9 }, { severity: undefined }, { snippet: undefined, rule_id: "R9" }];
+    fc.assert(
+      fc.property(fc.constantFrom(...extras), fc.array(fc.constantFrom(...hitExtras), { maxLength: 6 }), (extra, hitOverrides) => {
+        const document = makeArtifact({ ...extra, org_unregistered_hits: hitOverrides.map((o, i) => makeHit({ line_number: i + 1, ...o })) });
+        const json = text(document);
+        const result = parseArtifact(json);
+        expect(result.ok).toBe(true);
+        if (!result.ok) return;
+        const expected = consumerArtifactSchema.parse(JSON.parse(json));
+        expect(JSON.stringify(result.artifact)).toBe(JSON.stringify(expected));
+        expect(result.warnings).toEqual(findUnknownFields(JSON.parse(json) as Record<string, unknown>));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("finds the same depth and offset as reading one character at a time (property)", () => {
+    /** The depth scan's definition: a backslash inside a string escapes the next character. */
+    const reference = (input: string, limit: number) => {
+      let depth = 0;
+      let maxDepth = 0;
+      let inString = false;
+      for (let i = 0; i < input.length; i++) {
+        const c = input[i];
+        if (inString) {
+          if (c === "\\") i++;
+          else if (c === '"') inString = false;
+        } else if (c === '"') inString = true;
+        else if (c === "{" || c === "[") {
+          depth++;
+          if (depth > limit) return { ok: false, offset: i };
+          maxDepth = Math.max(maxDepth, depth);
+        } else if (c === "}" || c === "]") depth--;
+      }
+      return { ok: true, maxDepth };
+    };
+    const chars = fc.constantFrom("[", "]", "{", "}", '"', "\\", "a", ":");
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 60 }), fc.integer({ min: 1, max: 6 }), (parts, limit) => {
+        const input = parts.join("");
+        expect(scanJsonDepth(input, limit)).toEqual(reference(input, limit));
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });
