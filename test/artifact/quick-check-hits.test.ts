@@ -12,7 +12,7 @@ const patterns = ["P", "", "p".repeat(256), "p".repeat(257), 3];
 const snippets = [undefined, "", "x = 1", "s".repeat(2_000), "s".repeat(2_001), { text: "x" }];
 const severities = [undefined, "low", "medium", "high", "critical", "urgent", "HIGH", null];
 const ruleIds = [undefined, "R1", "", "r".repeat(256), "r".repeat(257), 1];
-const extras = [undefined, { confidence: 0.9 }, { note: "x".repeat(3_000) }, { nested: { deep: ["y".repeat(3_000)] } }, { ["k".repeat(3_000)]: 1 }, { constructor: 1, toString: "x" }];
+const extras: Array<Record<string, unknown> | undefined> = [undefined, { confidence: 0.9 }, { note: "x".repeat(3_000) }, { nested: { deep: ["y".repeat(3_000)] } }, { ["k".repeat(3_000)]: 1 }, { constructor: 1, toString: "x" }];
 
 /** Mostly one of the first `valid` values (so whole hits are often valid), sometimes any. */
 const mostly = <T>(values: readonly T[], valid: number) =>
