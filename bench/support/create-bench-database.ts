@@ -4,7 +4,7 @@ import pg from "pg";
 /** The PostgreSQL server benchmarks create their databases on: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local test server. */
 export const BENCH_POSTGRES_SERVER = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
-export type BenchDatabase = { url: string; drop(): Promise<void> } | { url?: undefined; problem: string; drop(): Promise<void> };
+export type BenchDatabase = { url: string; problem?: undefined; drop(): Promise<void> } | { url?: undefined; problem: string; drop(): Promise<void> };
 
 /**
  * A database of its own on `BENCH_POSTGRES_SERVER`, dropped by `drop()`; when the server cannot
