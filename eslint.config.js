@@ -21,7 +21,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/cli/**", "scripts/**", "bench/**", "test/support/sim-server.ts"],
+    files: ["src/cli/**", "scripts/**", "bench/**"],
     rules: { "no-console": "off" },
   },
   {
