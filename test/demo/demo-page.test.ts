@@ -53,6 +53,7 @@ describe("npm run demo", () => {
   it.skipIf(browserMissing)(
     "runs its script against the app and shows the digest and the check runs with their annotations in a browser; Ctrl-C stops it",
     async () => {
+      expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
       const demo = startDemo();
       let exitCode: number | null | undefined;
       void demo.exited.then((code) => (exitCode = code));
@@ -69,7 +70,6 @@ describe("npm run demo", () => {
       expect(output).toContain("**Audit status** for `demo-audit`");
       expect(output).toMatch(/Dismissed `[0-9a-f]{12}` \(`acme\/service` · `src\/logging\/setup\.ts` · `legacy-logger`\) as used in tests/);
 
-      expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
       const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
       cleanups.push(() => browser.close());
       const page = await browser.newPage();
