@@ -5,6 +5,7 @@ import { benchQueueDrain } from "./queue-drain.js";
 import { benchRenderDigest } from "./render-digest.js";
 import { benchRequestsPerIngest } from "./requests-per-ingest.js";
 import { benchScrubSecrets } from "./scrub-secrets.js";
+import { benchThroughput } from "./throughput.js";
 
 /** Every benchmark, in the order printed. Each runs a fixed amount of work. */
 const BENCHMARKS: Array<{ name: string; run: () => BenchTable | BenchTable[] | Promise<BenchTable | BenchTable[]> }> = [
@@ -13,6 +14,7 @@ const BENCHMARKS: Array<{ name: string; run: () => BenchTable | BenchTable[] | P
   { name: "parse artifact", run: benchParseArtifact },
   { name: "scrub secrets", run: benchScrubSecrets },
   { name: "queue drain", run: benchQueueDrain },
+  { name: "throughput", run: benchThroughput },
 ];
 
 const started = performance.now();
