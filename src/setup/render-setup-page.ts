@@ -10,14 +10,16 @@ export interface SetupPageInput {
   manifest: AppManifest | undefined;
   /** Where the app's proxy client forwards deliveries (`http://host:port/api/github/webhooks`). */
   localWebhookUrl: string;
+  /** `WEBHOOK_PATH`. */
+  webhookPath: string;
 }
 
 /** The setup flow's page: register the app on GitHub, or first set where GitHub can reach it. */
-export function renderSetupPage({ createAppUrl, webhook, manifest, localWebhookUrl }: SetupPageInput): string {
+export function renderSetupPage({ createAppUrl, webhook, manifest, localWebhookUrl, webhookPath }: SetupPageInput): string {
   const body =
     webhook && manifest
       ? registerSection({ createAppUrl, webhook, manifest, localWebhookUrl })
-      : whatToSetSection({ localWebhookUrl });
+      : whatToSetSection({ localWebhookUrl, webhookPath });
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -68,7 +70,7 @@ ${webhook.warning ? `<p class="warning">${escapeHtml(webhook.warning)} Set a sme
 where to install it. Start the app again (<code>npm start</code>) and install it on the repositories to audit.</p>`;
 }
 
-function whatToSetSection({ localWebhookUrl }: { localWebhookUrl: string }): string {
+function whatToSetSection({ localWebhookUrl, webhookPath }: { localWebhookUrl: string; webhookPath: string }): string {
   return `<p><strong>GitHub needs an address to deliver webhooks to, and this app has none yet.</strong>
 Registering it now would give GitHub <code>${escapeHtml(localWebhookUrl)}</code>, which it cannot reach. Set one of these
 in <code>.env</code> (or the environment), then start the app again:</p>
@@ -76,8 +78,8 @@ in <code>.env</code> (or the environment), then start the app again:</p>
 <li><code>WEBHOOK_PROXY_URL</code>: a <a href="https://smee.io/new">smee.io channel</a>, for a machine GitHub cannot reach
 (a laptop). GitHub delivers to the channel; the app forwards each delivery to its webhook path.
 <pre>WEBHOOK_PROXY_URL=https://smee.io/your-channel</pre></li>
-<li><code>BASE_URL</code>: the app's public address; GitHub delivers to <code>&lt;BASE_URL&gt;/api/github/webhooks</code>
-(or <code>WEBHOOK_PATH</code>).
+<li><code>BASE_URL</code>: the app's public address; GitHub delivers to <code>&lt;BASE_URL&gt;${escapeHtml(webhookPath)}</code>
+(<code>WEBHOOK_PATH</code>).
 <pre>BASE_URL=https://audit.example.com</pre></li>
 </ul>`;
 }

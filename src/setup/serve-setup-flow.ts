@@ -46,7 +46,7 @@ export async function serveSetupFlow({
   const page = (req: IncomingMessage): string => {
     const origin = config.server.publicUrl ?? `http://${req.headers.host ?? `${shownHost}:${config.server.port}`}`;
     const manifest = webhook ? buildAppManifest({ hookUrl: webhook.url, redirectUrl: `${origin}/probot/setup` }) : undefined;
-    return renderSetupPage({ createAppUrl, webhook, manifest, localWebhookUrl });
+    return renderSetupPage({ createAppUrl, webhook, manifest, localWebhookUrl, webhookPath: config.github.webhookPath });
   };
 
   const callback = async (url: URL, res: ServerResponse): Promise<void> => {

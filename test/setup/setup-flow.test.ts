@@ -114,13 +114,14 @@ describe("the setup flow (first run without app credentials)", () => {
 
   it("with neither, offers no registration and says to set WEBHOOK_PROXY_URL or BASE_URL", async () => {
     const port = await freePort();
-    const main = startMain({ cwd: tempDir("audit-digest-setup-"), env: { PORT: String(port) } });
+    const main = startMain({ cwd: tempDir("audit-digest-setup-"), env: { PORT: String(port), WEBHOOK_PATH: "/github/hooks" } });
     const page = await setupPage(port);
     expect(registrationForm(page)).toBeUndefined();
     expect(page).not.toContain("Register GitHub App");
     expect(page).toContain("WEBHOOK_PROXY_URL");
     expect(page).toContain("BASE_URL");
     expect(page).toContain("https://smee.io/new");
+    expect(page).toContain("GitHub delivers to <code>&lt;BASE_URL&gt;/github/hooks</code>");
     expect(main.output()).toContain("no address GitHub can deliver webhooks to: set WEBHOOK_PROXY_URL");
   });
 
