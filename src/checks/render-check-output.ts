@@ -69,7 +69,7 @@ export function renderCheckOutput(result: GateResult): CheckOutput {
         conclusion: "failure",
         title: `Artifact rejected: ${count(result.errors.length, "error")}`,
         summary: truncateMarkdown(
-          `The audit artifact was rejected${first ? `: ${first.path ? `${codeSpan(scrubSecrets(first.path))} ` : ""}${scrubSecrets(first.message)}` : ""}.\n\nFix the producer and run the workflow again; validate locally with \`npx audit-digest validate consumer_artifact.json\`.`,
+          `The audit artifact was rejected${first ? `: ${first.path ? `${codeSpan(scrubSecrets(first.path))} ` : ""}${scrubSecrets(first.message)}` : ""}.\n\nFix the producer and run the workflow again. Check an artifact before uploading it with \`audit-digest validate consumer_artifact.json\` (the audit-digest package is not on the npm registry: run \`npm pack\` in the app's repository, then \`npm install\` the tarball), or let that repository's action (\`action.yml\`) validate, sign and upload it.`,
           budget,
         ),
         text: truncateMarkdown(
@@ -85,7 +85,7 @@ export function renderCheckOutput(result: GateResult): CheckOutput {
       return {
         conclusion: "failure",
         title: "Artifact signature rejected",
-        summary: `The audit artifact's signature was rejected: ${scrubSecrets(result.error)}.\n\nSign it with \`npx audit-digest sign consumer_artifact.json --key-id <id>\` using a key listed in the app's AUDIT_HMAC_KEYS.`,
+        summary: `The audit artifact's signature was rejected: ${scrubSecrets(result.error)}.\n\nSign it with a key listed in the app's AUDIT_HMAC_KEYS: with the \`key-id\` and \`signing-key\` inputs of the action in the app's repository (\`action.yml\`), or with \`audit-digest sign consumer_artifact.json --key-id <id>\` (the audit-digest package is not on the npm registry: run \`npm pack\` in that repository, then \`npm install\` the tarball).`,
         text: `- ${codeSpan("signature")}: ${scrubSecrets(result.error)}`,
       };
     case "config_invalid":
