@@ -22,6 +22,7 @@ export interface GithubWorkflowStep {
 
 export interface GithubWorkflowJob {
   "runs-on"?: string;
+  container?: { image: string; options?: string };
   env?: Record<string, string>;
   services?: Record<string, { image: string; env?: Record<string, string>; ports?: string[]; options?: string }>;
   steps: GithubWorkflowStep[];
