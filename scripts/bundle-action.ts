@@ -29,6 +29,8 @@ export async function bundleAction(): Promise<ActionBundle> {
     metafile: true,
     legalComments: "none",
     charset: "utf8",
+    // Module paths in the bundle's comments stay relative to the repository even where node_modules is a link.
+    preserveSymlinks: true,
     logLevel: "silent",
     banner: {
       js:
