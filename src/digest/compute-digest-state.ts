@@ -1,5 +1,5 @@
 import type { DigestFinding, DigestHit } from "./digest-finding.js";
-import { compareDigestFindings } from "./digest-finding.js";
+import { sortDigestFindings } from "./sort-digest-findings.js";
 
 /** The stored state of one fingerprint for one audit_id, carried from update to update. */
 export interface DigestStateRow extends DigestHit {
@@ -77,6 +77,32 @@ function hitData(source: DigestHit): DigestHit {
   return data;
 }
 
+/** A state row: the hit's fields, then the state (built field by field: no spreads on the hot path). */
+function stateRow(
+  source: DigestHit,
+  status: DigestStateRow["status"],
+  firstSeenAt: string,
+  lastSeenAt: string,
+  extra?: { resolvedAt?: string; suppressedReason?: string },
+): DigestStateRow {
+  const row = hitData(source) as DigestStateRow;
+  row.status = status;
+  row.firstSeenAt = firstSeenAt;
+  row.lastSeenAt = lastSeenAt;
+  if (extra?.resolvedAt !== undefined) row.resolvedAt = extra.resolvedAt;
+  if (extra?.suppressedReason !== undefined) row.suppressedReason = extra.suppressedReason;
+  return row;
+}
+
+/** A finding as the digest shows it: the hit's fields, its status and since when it is known. */
+function shownFinding(source: DigestHit, status: DigestFinding["status"], firstSeenAt: string, suppressedReason?: string): DigestFinding {
+  const finding = hitData(source) as DigestFinding;
+  finding.status = status;
+  finding.firstSeenAt = firstSeenAt;
+  if (suppressedReason !== undefined) finding.suppressedReason = suppressedReason;
+  return finding;
+}
+
 function pathMatches(rulePath: string, path: string): boolean {
   return rulePath.endsWith("/") ? path.startsWith(rulePath) : path === rulePath;
 }
@@ -121,69 +147,94 @@ export function computeDigestState(input: DigestStateInput): DigestState {
   const nowMs = Date.parse(input.now);
   const rules = input.suppressions ?? [];
   const suppression = (hit: DigestHit): SuppressionRule | undefined =>
-    rules.find((rule) => ruleApplies(rule, hit, nowMs));
+    rules.length === 0 ? undefined : rules.find((rule) => ruleApplies(rule, hit, nowMs));
 
+  // The stored rows come sorted by fingerprint; noticing it lets the next rows be merged, not sorted.
   const previous = new Map<string, DigestStateRow>();
+  let previousSorted = true;
+  let lastFingerprint: string | undefined;
   for (const row of input.previous) {
-    if (!previous.has(row.fingerprint)) previous.set(row.fingerprint, row);
+    if (previous.has(row.fingerprint)) continue;
+    previous.set(row.fingerprint, row);
+    if (lastFingerprint !== undefined && !(lastFingerprint < row.fingerprint)) previousSorted = false;
+    lastFingerprint = row.fingerprint;
   }
 
-  const rows: DigestStateRow[] = [];
   const findings: DigestFinding[] = [];
   const totals: DigestTotals = { open: 0, new: 0, resolved: 0, suppressed: 0 };
-  const seen = new Set<string>();
+  /** This scan's row of each fingerprint it reports. */
+  const current = new Map<string, DigestStateRow>();
+  /** Rows of fingerprints never stored before, in artifact order. */
+  const fresh: DigestStateRow[] = [];
 
   for (const hit of input.hits) {
-    if (seen.has(hit.fingerprint)) continue;
-    seen.add(hit.fingerprint);
+    if (current.has(hit.fingerprint)) continue;
     const before = previous.get(hit.fingerprint);
     const firstSeenAt = before?.firstSeenAt ?? input.generatedAt;
-    const data = hitData(hit);
-    const rule = suppression(data);
+    const rule = suppression(hit);
+    let row: DigestStateRow;
     if (rule !== undefined) {
-      rows.push({ ...data, status: "suppressed", firstSeenAt, lastSeenAt: input.generatedAt, suppressedReason: rule.reason });
-      findings.push({ ...data, status: "suppressed", firstSeenAt, suppressedReason: rule.reason });
+      row = stateRow(hit, "suppressed", firstSeenAt, input.generatedAt, { suppressedReason: rule.reason });
+      findings.push(shownFinding(hit, "suppressed", firstSeenAt, rule.reason));
       totals.suppressed++;
-      continue;
+    } else {
+      const status = before?.status === "open" ? "open" : "new";
+      row = stateRow(hit, "open", firstSeenAt, input.generatedAt);
+      findings.push(shownFinding(hit, status, firstSeenAt));
+      totals.open++;
+      if (status === "new") totals.new++;
     }
-    const status = before?.status === "open" ? "open" : "new";
-    rows.push({ ...data, status: "open", firstSeenAt, lastSeenAt: input.generatedAt });
-    findings.push({ ...data, status, firstSeenAt });
-    totals.open++;
-    if (status === "new") totals.new++;
+    current.set(hit.fingerprint, row);
+    if (before === undefined) fresh.push(row);
   }
 
+  /** A row for every stored fingerprint, in the stored order. */
+  const kept: DigestStateRow[] = [];
   for (const before of previous.values()) {
-    if (seen.has(before.fingerprint)) continue;
-    const data = hitData(before);
-    const carried = { firstSeenAt: before.firstSeenAt, lastSeenAt: before.lastSeenAt };
+    const reported = current.get(before.fingerprint);
+    if (reported !== undefined) {
+      kept.push(reported);
+      continue;
+    }
     if (before.status === "resolved") {
-      rows.push({ ...before });
+      kept.push({ ...before });
       continue;
     }
     if (input.complete) {
-      rows.push({ ...data, status: "resolved", ...carried, resolvedAt: input.generatedAt });
+      kept.push(stateRow(before, "resolved", before.firstSeenAt, before.lastSeenAt, { resolvedAt: input.generatedAt }));
       if (before.status === "open") {
-        findings.push({ ...data, status: "resolved", firstSeenAt: before.firstSeenAt });
+        findings.push(shownFinding(before, "resolved", before.firstSeenAt));
         totals.resolved++;
       }
       continue;
     }
-    const rule = suppression(data);
+    const rule = suppression(before);
     if (rule !== undefined) {
-      rows.push({ ...data, status: "suppressed", ...carried, suppressedReason: rule.reason });
-      findings.push({ ...data, status: "suppressed", firstSeenAt: before.firstSeenAt, suppressedReason: rule.reason });
+      kept.push(stateRow(before, "suppressed", before.firstSeenAt, before.lastSeenAt, { suppressedReason: rule.reason }));
+      findings.push(shownFinding(before, "suppressed", before.firstSeenAt, rule.reason));
       totals.suppressed++;
     } else {
-      rows.push({ ...data, status: "open", ...carried });
-      findings.push({ ...data, status: "open", firstSeenAt: before.firstSeenAt });
+      kept.push(stateRow(before, "open", before.firstSeenAt, before.lastSeenAt));
+      findings.push(shownFinding(before, "open", before.firstSeenAt));
       totals.open++;
     }
   }
 
-  rows.sort(compareFingerprints);
-  findings.sort(compareDigestFindings);
-  return { rows, findings, totals };
+  const rows = previousSorted ? mergeByFingerprint(kept, fresh.sort(compareFingerprints)) : [...kept, ...fresh].sort(compareFingerprints);
+  return { rows, findings: sortDigestFindings(findings), totals };
+}
+
+/** Merges two lists sorted by fingerprint (no fingerprint in both) into one. */
+function mergeByFingerprint(a: readonly DigestStateRow[], b: readonly DigestStateRow[]): DigestStateRow[] {
+  if (b.length === 0) return a as DigestStateRow[];
+  const merged = new Array<DigestStateRow>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) merged[k++] = a[i]!.fingerprint < b[j]!.fingerprint ? a[i++]! : b[j++]!;
+  while (i < a.length) merged[k++] = a[i++]!;
+  while (j < b.length) merged[k++] = b[j++]!;
+  return merged;
 }
 
 export interface ReapplySuppressionsInput {
@@ -234,6 +285,5 @@ export function reapplySuppressions(input: ReapplySuppressionsInput): DigestStat
     if (status === "new") totals.new++;
   }
   rows.sort(compareFingerprints);
-  findings.sort(compareDigestFindings);
-  return { rows, findings, totals };
+  return { rows, findings: sortDigestFindings(findings), totals };
 }

@@ -4,6 +4,7 @@ import type { DigestStateRow, SuppressionRule } from "../../src/digest/compute-d
 import type { DigestHit } from "../../src/digest/digest-finding.js";
 import { computeDigestState } from "../../src/digest/compute-digest-state.js";
 import type { DigestSeverity } from "../../src/digest/digest-finding.js";
+import { compareDigestFindings } from "../../src/digest/digest-finding.js";
 
 const T1 = "2024-05-01T00:00:00Z";
 const T2 = "2024-05-02T00:00:00Z";
@@ -241,5 +242,34 @@ describe("computeDigestState", () => {
         { numRuns: 400 },
       );
     });
+  });
+
+  it("keeps one row per fingerprint sorted by fingerprint and findings in the canonical order, whatever the stored order (property)", () => {
+    const fingerprint = fc.constantFrom("a", "b", "ab", "b0", "0f", "é", "\u{1F600}", "\uffff");
+    const arbitraryHit = fc.record({
+      fingerprint,
+      severity: fc.constantFrom<DigestSeverity>("low", "medium", "high", "critical"),
+      line: fc.integer({ min: 1, max: 70_000 }),
+      path: fc.constantFrom("x", "x/y", "xy"),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(arbitraryHit, { maxLength: 12 }),
+        fc.array(arbitraryHit, { maxLength: 12 }),
+        fc.constantFrom("sorted", "reversed", "with duplicates"),
+        fc.boolean(),
+        (before, now, order, complete) => {
+          const stored = computeDigestState({ previous: [], hits: before.map((h) => hit(h.fingerprint, h)), complete: true, now: T1, generatedAt: T1 }).rows;
+          const previous = order === "sorted" ? stored : order === "reversed" ? [...stored].reverse() : [...stored, ...stored.slice(0, 2)];
+          const state = computeDigestState({ previous, hits: now.map((h) => hit(h.fingerprint, h)), complete, now: T2, generatedAt: T2 });
+          const fingerprints = state.rows.map((r) => r.fingerprint);
+          expect(fingerprints).toEqual([...new Set([...before, ...now].map((h) => h.fingerprint))].sort());
+          expect(state.findings).toEqual([...state.findings].sort(compareDigestFindings));
+          // Every finding reported now is shown once, as reported (its line), whatever the stored order.
+          for (const h of now) expect(state.findings.find((f) => f.fingerprint === h.fingerprint)?.line).toBe(now.find((n) => n.fingerprint === h.fingerprint)!.line);
+        },
+      ),
+      { numRuns: 1_000 },
+    );
   });
 });
