@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { formatBenchTable, type BenchTable } from "./bench-table.js";
 import { benchParseArtifact } from "./parse-artifact.js";
+import { benchMemory } from "./memory.js";
 import { benchQueueDrain } from "./queue-drain.js";
 import { benchRenderDigest } from "./render-digest.js";
 import { benchRequestsPerIngest } from "./requests-per-ingest.js";
@@ -15,6 +16,7 @@ const BENCHMARKS: Array<{ name: string; run: () => BenchTable | BenchTable[] | P
   { name: "scrub secrets", run: benchScrubSecrets },
   { name: "queue drain", run: benchQueueDrain },
   { name: "throughput", run: benchThroughput },
+  { name: "memory", run: benchMemory },
 ];
 
 const started = performance.now();

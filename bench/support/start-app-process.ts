@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import ts from "typescript";
 import { freePort } from "../../test/support/free-port.js";
 import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testPrivateKey } from "../../test/support/test-config.js";
 
@@ -68,14 +69,36 @@ export async function startAppProcess(options: AppProcessOptions = {}): Promise<
 /**
  * Starts the baseline, a bare Probot 14 app with an empty `workflow_run.completed` handler
  * (bench/support/bare-probot-app.ts), the same way as `startAppProcess` and with the same
- * defaults, and waits until Probot's `GET /ping` answers.
+ * defaults, and waits until Probot's `GET /ping` answers. `loader: "none"` runs it with plain
+ * node, as `startAppProcess({ build: "dist" })` runs the app, so neither carries the tsx loader
+ * (its hooks thread alone holds about 25 MB, which matters to a memory figure).
  */
-export async function startBareProbotProcess(options: Omit<AppProcessOptions, "build"> = {}): Promise<AppProcess> {
+export async function startBareProbotProcess(
+  options: Omit<AppProcessOptions, "build"> & { loader?: "tsx" | "none" } = {},
+): Promise<AppProcess> {
   return startNodeProcess({
-    args: ["--import", tsxLoader, join(root, "bench/support/bare-probot-app.ts")],
+    args: bareProbotArgs(options.loader ?? "tsx"),
     readyPath: "/ping",
     ...options,
   });
+}
+
+/**
+ * Node's arguments for the baseline: its source under the tsx loader, or, for `none`, the same
+ * source with its types stripped, written as a module under node_modules/.cache (where its
+ * imports resolve as from bench/support).
+ */
+function bareProbotArgs(loader: "tsx" | "none"): string[] {
+  const source = join(root, "bench/support/bare-probot-app.ts");
+  if (loader === "tsx") return ["--import", tsxLoader, source];
+  const folder = join(root, "node_modules/.cache/audit-digest-bench");
+  const script = join(folder, "bare-probot-app.mjs");
+  const { outputText } = ts.transpileModule(readFileSync(source, "utf8"), {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  });
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(script, outputText);
+  return [script];
 }
 
 async function startNodeProcess({
