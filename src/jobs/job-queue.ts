@@ -46,7 +46,7 @@ export class JobQueue {
   readonly #boss: PgBoss;
   readonly #log: Logger;
   readonly #policies: Record<JobName, JobPolicy>;
-  readonly #workers: Array<Pick<QueueWorker<never>, "name" | "stop">> = [];
+  readonly #workers: Array<Pick<QueueWorker<never>, "name" | "stop" | "wake">> = [];
 
   private constructor(boss: PgBoss, log: Logger, policies: Record<JobName, JobPolicy>) {
     this.#boss = boss;
@@ -80,12 +80,24 @@ export class JobQueue {
     const problem = jobInstallationProblem(data);
     if (problem) throw new Error(`Job "${name}" refused: ${problem}`);
     const { tx, startAfter } = options;
-    return this.#boss.send(name, { ...data, [JOB_KIND_FIELD]: name }, {
+    const id = await this.#boss.send(name, { ...data, [JOB_KIND_FIELD]: name }, {
       ...queueRetryOptions(this.#policies[name]),
       deadLetter: DEAD_LETTER_QUEUE,
       ...(startAfter ? { startAfter } : {}),
       ...(tx ? { db: { executeSql: (text: string, values: unknown[]) => tx.query(text, values) } } : {}),
     });
+    // Inside a transaction the job is not visible until the caller commits: it calls `jobsAdded`.
+    if (!tx && !startAfter) this.jobsAdded(name);
+    return id;
+  }
+
+  /**
+   * Jobs of `name` were just committed (by `send` outside a transaction, or by a caller after
+   * its transaction): this process's idle workers of that kind fetch at once instead of at the
+   * end of their polling interval. Workers of other processes find them when they next poll.
+   */
+  jobsAdded(name: JobName): void {
+    for (const worker of this.#workers) if (worker.name === name) worker.wake();
   }
 
   /**

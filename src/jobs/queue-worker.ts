@@ -20,8 +20,9 @@ export interface QueueWorkerOptions<T> {
 /**
  * Works one queue: fetches as many jobs as there are free slots, runs them `concurrency` at a
  * time and completes or fails each one on its own, and asks again at once while fetches find
- * jobs and a slot is free. Only a fetch that finds none waits out the polling interval, so a
- * backlog is worked as fast as the jobs run, not one job per interval per slot.
+ * jobs and a slot is free. Only a fetch that finds none waits out the polling interval (cut
+ * short by `wake`), so a backlog is worked as fast as the jobs run, not one job per interval
+ * per slot.
  *
  * pg-boss's own `work` is not used for this: its loop waits out the interval after every fetch
  * and completes or fails a fetched batch as a whole.
@@ -30,7 +31,11 @@ export class QueueWorker<T> {
   readonly #options: QueueWorkerOptions<T>;
   /** Running jobs by id; each promise settles (never rejects) once the job is completed or failed. */
   readonly #running = new Map<string, Promise<void>>();
-  readonly #wake = new AbortController();
+  readonly #stop = new AbortController();
+  /** Aborts the idle wait under way, if any. */
+  #idleWait: AbortController | undefined;
+  /** Jobs were added since the last fetch began: do not wait before the next one. */
+  #woken = false;
   #stopping = false;
   #loop: Promise<void> | undefined;
 
@@ -56,12 +61,21 @@ export class QueueWorker<T> {
   }
 
   /**
+   * Jobs were just committed to the queue: an idle worker asks at once instead of at the end of
+   * its polling interval (one that is fetching asks once more before it waits).
+   */
+  wake(): void {
+    this.#woken = true;
+    this.#idleWait?.abort();
+  }
+
+  /**
    * Stops fetching and waits until the running jobs are done or `deadline` (epoch ms) passes.
    * Returns the ids of jobs still running then, for the caller to fail.
    */
   async stop(deadline: number): Promise<string[]> {
     this.#stopping = true;
-    this.#wake.abort();
+    this.#stop.abort();
     const remaining = () => Math.max(0, deadline - Date.now());
     await Promise.race([this.#loop, sleep(remaining(), undefined, { ref: false })]);
     if (this.#running.size > 0) {
@@ -79,6 +93,7 @@ export class QueueWorker<T> {
         continue;
       }
       let jobs: FetchedJob<T>[] = [];
+      this.#woken = false;
       try {
         jobs = await boss.fetch<T>(name, { batchSize: free, includeMetadata: true });
       } catch (error) {
@@ -86,13 +101,18 @@ export class QueueWorker<T> {
       }
       // Jobs fetched while stopping are active already: run them, the stop waits for them.
       for (const job of jobs) this.#running.set(job.id, this.#runOne(job));
-      if (jobs.length === 0 && !this.#stopping) await this.#idle(pollIntervalSeconds * 1000);
+      if (jobs.length === 0 && !this.#stopping && !this.#woken) await this.#idle(pollIntervalSeconds * 1000);
     }
   }
 
-  /** Waits `ms`, or less if the worker stops. */
+  /** Waits `ms`, or less if the worker stops or is woken. */
   async #idle(ms: number): Promise<void> {
-    await sleep(ms, undefined, { signal: this.#wake.signal }).catch(() => undefined);
+    const wait = (this.#idleWait = new AbortController());
+    try {
+      await sleep(ms, undefined, { signal: AbortSignal.any([this.#stop.signal, wait.signal]) }).catch(() => undefined);
+    } finally {
+      this.#idleWait = undefined;
+    }
   }
 
   async #runOne(job: FetchedJob<T>): Promise<void> {

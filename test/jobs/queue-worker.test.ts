@@ -108,6 +108,24 @@ describe.each(backends)("queue workers on $name", (backend) => {
     expect(await statesOf(db)).toEqual({ completed: ids.length });
   });
 
+  it("takes a job sent while its workers wait on an empty queue at once, and one committed by a caller once told", async () => {
+    const { db, queue } = await start();
+    const handled: string[] = [];
+    await queue.work(QUEUE, { concurrency: 2, pollIntervalSeconds: LONG_POLL_SECONDS }, (run) => {
+      handled.push(run.data.deliveryId ?? "");
+      return Promise.resolve();
+    });
+    // Both workers have found the queue empty and wait out the long interval.
+    await sleep(500);
+    await queue.send(QUEUE, job("sent"));
+    await until(() => handled.length === 1);
+    await db.transaction((tx) => queue.send(QUEUE, job("in-transaction"), { tx }));
+    queue.jobsAdded(QUEUE);
+    await until(() => handled.length === 2);
+    expect(handled).toEqual(["sent", "in-transaction"]);
+    await until(async () => (await statesOf(db)).completed === 2);
+  });
+
   it("runs no more than `concurrency` jobs of a kind at once, and uses every slot while jobs wait", async () => {
     const { db, queue } = await start();
     const ids = await sendBacklog(queue, 30);
