@@ -10,15 +10,17 @@ import { prepareFallbackDir } from "./fallback/prepare-fallback-dir.js";
 import { runMigrations } from "./db/run-migrations.js";
 import { createOctokitClass, type OctokitClassOptions } from "./github/create-octokit-class.js";
 import { RateLimitTracker } from "./github/rate-limit-tracker.js";
-import { enqueueWebhookJob } from "./jobs/enqueue-webhook-job.js";
+import { enqueueWebhookJobs } from "./jobs/enqueue-webhook-job.js";
 import { JobQueue } from "./jobs/job-queue.js";
 import type { JobName } from "./jobs/job-payloads.js";
 import type { JobPolicy } from "./jobs/job-policies.js";
 import { startWorkers } from "./jobs/start-workers.js";
+import { WebhookJobBatcher } from "./jobs/webhook-job-batcher.js";
 import { createLogger } from "./logging/create-logger.js";
 import { createMetrics, type Metrics } from "./metrics/create-metrics.js";
 import { createHealthHandler } from "./server/health-handler.js";
 import { createMetricsHandler } from "./server/metrics-handler.js";
+import { expectWebhookDeliveries } from "./webhooks/expect-webhook-deliveries.js";
 
 export interface StartAppOptions {
   config: AppConfig;
@@ -93,16 +95,12 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       log,
       enableStaticFiles: false,
     });
-    await server.load(
-      createApp({
-        log,
-        metrics,
-        enqueue: ({ event, action, name, data }) => enqueueWebhookJob({ db, queue, event, action, name, data }),
-      }),
-    );
+    // Deliveries arriving together are committed together (group commit): one statement per batch, each answered after it.
+    const intake = new WebhookJobBatcher({ write: (deliveries) => enqueueWebhookJobs({ db, queue, deliveries }) });
+    await server.load(createApp({ log, metrics, enqueue: (delivery) => intake.enqueue(delivery) }));
     server.addHandler(createHealthHandler({ db, queue, log }));
     server.addHandler(createMetricsHandler(metrics.registry));
-    await server.start();
+    expectWebhookDeliveries({ httpServer: await server.start(), webhookPath: config.github.webhookPath, batcher: intake });
   }
 
   // 5. Worker: one worker per job kind, and the schedules.
