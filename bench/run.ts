@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { formatBenchTable, type BenchTable } from "./bench-table.js";
+import { benchIntake } from "./intake.js";
 import { benchParseArtifact } from "./parse-artifact.js";
 import { benchMemory } from "./memory.js";
 import { benchQueueDrain } from "./queue-drain.js";
@@ -14,6 +15,7 @@ const BENCHMARKS: Array<{ name: string; run: () => BenchTable | BenchTable[] | P
   { name: "render digest", run: benchRenderDigest },
   { name: "parse artifact", run: benchParseArtifact },
   { name: "scrub secrets", run: benchScrubSecrets },
+  { name: "intake", run: benchIntake },
   { name: "queue drain", run: benchQueueDrain },
   { name: "throughput", run: benchThroughput },
   { name: "memory", run: benchMemory },

@@ -28,6 +28,8 @@ export interface AppProcessOptions {
   build?: "tsx" | "dist";
   /** How long to wait for the ready path to answer 200 (default 60 s). */
   readyTimeoutMs?: number;
+  /** Flags for node before the script, e.g. `["--cpu-prof", "--cpu-prof-dir=prof"]`. */
+  nodeFlags?: string[];
 }
 
 export interface AppProcess {
@@ -63,7 +65,7 @@ export async function startAppProcess(options: AppProcessOptions = {}): Promise<
   if (build === "dist" && !existsSync(join(root, "dist/main.js"))) {
     throw new Error("startAppProcess: dist/main.js is missing; run `npm run build` first or use build: \"tsx\"");
   }
-  return startNodeProcess({ args, readyPath: "/readyz", ...options });
+  return startNodeProcess({ args: [...(options.nodeFlags ?? []), ...args], readyPath: "/readyz", ...options });
 }
 
 /**
@@ -77,7 +79,7 @@ export async function startBareProbotProcess(
   options: Omit<AppProcessOptions, "build"> & { loader?: "tsx" | "none" } = {},
 ): Promise<AppProcess> {
   return startNodeProcess({
-    args: bareProbotArgs(options.loader ?? "tsx"),
+    args: [...(options.nodeFlags ?? []), ...bareProbotArgs(options.loader ?? "tsx")],
     readyPath: "/ping",
     ...options,
   });
