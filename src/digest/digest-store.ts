@@ -3,6 +3,14 @@ import type { DigestStateRow } from "./compute-digest-state.js";
 import type { DigestHit } from "./digest-finding.js";
 import type { OwedComment } from "../issues/post-owed-comment.js";
 
+/** How the update that started the current set of findings showed a finding, when it stood out. */
+export type ShownAs = "new" | "resolved";
+
+/** A finding's stored state, with how the digest showed it (see `viewAsShown`). */
+export interface StoredFindingRow extends DigestStateRow {
+  shownAs?: ShownAs;
+}
+
 /** Where the digest of an audit_id lives and what was last applied to it. */
 export interface DigestRecord {
   repository: string;
@@ -14,6 +22,12 @@ export interface DigestRecord {
   complete: boolean;
   /** A comment this update owes people, posted after the save and cleared once it is. */
   pendingComment: OwedComment | null;
+  /**
+   * `generated_at` of the first scan that produced the findings the digest shows now, as the
+   * artifact wrote it (later scans with the same findings leave it); unset for a digest last
+   * updated before it was kept.
+   */
+  findingsSince?: string;
 }
 
 /** A digest belongs to its installation, its home repository and its audit_id. */
@@ -42,8 +56,9 @@ export async function loadDigestRecord(conn: Queryable, key: DigestKey): Promise
     state: "open" | "closed";
     last_complete: boolean;
     pending_comment: OwedComment | null;
+    findings_since: string | null;
   }>(
-    `SELECT repository, issue_number, last_generated_at, last_content_sha256, state, last_complete, pending_comment
+    `SELECT repository, issue_number, last_generated_at, last_content_sha256, state, last_complete, pending_comment, findings_since
      FROM digests WHERE installation_id = $1 AND home = $2 AND audit_id = $3`,
     [key.installationId, key.home, key.auditId],
   );
@@ -57,21 +72,25 @@ export async function loadDigestRecord(conn: Queryable, key: DigestKey): Promise
         state: row.state,
         complete: row.last_complete,
         pendingComment: row.pending_comment,
+        ...(row.findings_since === null ? {} : { findingsSince: row.findings_since }),
       }
     : undefined;
 }
 
-export async function loadFindingStates(conn: Queryable, key: DigestKey): Promise<DigestStateRow[]> {
+/** The stored state of every fingerprint of a digest, sorted by fingerprint (code-unit order, as `computeDigestState` sorts). */
+export async function loadFindingStates(conn: Queryable, key: DigestKey): Promise<StoredFindingRow[]> {
   const { rows } = await conn.query<{
     status: DigestStateRow["status"];
     first_seen_at: Date | string;
     last_seen_at: Date | string;
     resolved_at: Date | string | null;
     suppressed_reason: string | null;
+    shown_as: ShownAs | null;
     hit: DigestHit;
   }>(
-    `SELECT status, first_seen_at, last_seen_at, resolved_at, suppressed_reason, hit
-     FROM digest_findings WHERE installation_id = $1 AND home = $2 AND audit_id = $3`,
+    `SELECT status, first_seen_at, last_seen_at, resolved_at, suppressed_reason, shown_as, hit
+     FROM digest_findings WHERE installation_id = $1 AND home = $2 AND audit_id = $3
+     ORDER BY fingerprint COLLATE "C"`,
     [key.installationId, key.home, key.auditId],
   );
   return rows.map((row) => ({
@@ -81,6 +100,7 @@ export async function loadFindingStates(conn: Queryable, key: DigestKey): Promis
     lastSeenAt: new Date(row.last_seen_at).toISOString(),
     ...(row.resolved_at ? { resolvedAt: new Date(row.resolved_at).toISOString() } : {}),
     ...(row.suppressed_reason ? { suppressedReason: row.suppressed_reason } : {}),
+    ...(row.shown_as ? { shownAs: row.shown_as } : {}),
   }));
 }
 
@@ -88,7 +108,8 @@ const FINDING_BATCH = 1_000;
 
 /**
  * Saves what a digest update applied, in one transaction: the issue it lives in and the state
- * of every fingerprint, so "new" and "resolved" stay true across runs and processes.
+ * of every fingerprint, so "new" and "resolved" stay true across runs and processes. Without
+ * `findings` (a scan with the same findings) the stored states are left as they are.
  */
 export async function saveDigest({
   db,
@@ -99,16 +120,17 @@ export async function saveDigest({
   db: Database;
   key: DigestKey;
   record: DigestRecord;
-  findings: readonly DigestStateRow[];
+  findings?: readonly StoredFindingRow[];
 }): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query(
-      `INSERT INTO digests (installation_id, home, audit_id, repository, issue_number, last_generated_at, last_content_sha256, state, pending_comment, last_complete)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)
+      `INSERT INTO digests (installation_id, home, audit_id, repository, issue_number, last_generated_at, last_content_sha256, state, pending_comment, last_complete, findings_since)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11)
        ON CONFLICT (installation_id, home, audit_id) DO UPDATE SET
          repository = EXCLUDED.repository, issue_number = EXCLUDED.issue_number,
          last_generated_at = EXCLUDED.last_generated_at, last_content_sha256 = EXCLUDED.last_content_sha256,
-         state = EXCLUDED.state, pending_comment = EXCLUDED.pending_comment, last_complete = EXCLUDED.last_complete, updated_at = now()`,
+         state = EXCLUDED.state, pending_comment = EXCLUDED.pending_comment, last_complete = EXCLUDED.last_complete,
+         findings_since = EXCLUDED.findings_since, updated_at = now()`,
       [
         key.installationId,
         key.home,
@@ -120,16 +142,18 @@ export async function saveDigest({
         record.state,
         record.pendingComment === null ? null : JSON.stringify(record.pendingComment),
         record.complete,
+        record.findingsSince ?? null,
       ],
     );
+    if (findings === undefined) return;
     await tx.query("DELETE FROM digest_findings WHERE installation_id = $1 AND home = $2 AND audit_id = $3", [key.installationId, key.home, key.auditId]);
     for (let i = 0; i < findings.length; i += FINDING_BATCH) {
       const batch = findings.slice(i, i + FINDING_BATCH);
       await tx.query(
         `INSERT INTO digest_findings
-           (installation_id, home, audit_id, fingerprint, status, first_seen_at, last_seen_at, resolved_at, suppressed_reason, hit)
+           (installation_id, home, audit_id, fingerprint, status, first_seen_at, last_seen_at, resolved_at, suppressed_reason, shown_as, hit)
          SELECT $1, $2, $3, f->>'fingerprint', f->>'status', (f->>'firstSeenAt')::timestamptz, (f->>'lastSeenAt')::timestamptz,
-                (f->>'resolvedAt')::timestamptz, f->>'suppressedReason', f->'hit'
+                (f->>'resolvedAt')::timestamptz, f->>'suppressedReason', f->>'shownAs', f->'hit'
          FROM jsonb_array_elements($4::jsonb) AS f`,
         [key.installationId, key.home, key.auditId, JSON.stringify(batch.map(toStoredFinding))],
       );
@@ -146,7 +170,7 @@ export async function clearPendingComment(conn: Queryable, key: DigestKey): Prom
   ]);
 }
 
-function toStoredFinding(row: DigestStateRow) {
-  const { status, firstSeenAt, lastSeenAt, resolvedAt, suppressedReason, ...hit } = row;
-  return { fingerprint: row.fingerprint, status, firstSeenAt, lastSeenAt, resolvedAt, suppressedReason, hit };
+function toStoredFinding(row: StoredFindingRow) {
+  const { status, firstSeenAt, lastSeenAt, resolvedAt, suppressedReason, shownAs, ...hit } = row;
+  return { fingerprint: row.fingerprint, status, firstSeenAt, lastSeenAt, resolvedAt, suppressedReason, shownAs, hit };
 }

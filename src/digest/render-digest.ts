@@ -17,7 +17,12 @@ export interface DigestView {
   auditId: string;
   /** Title template; `{audit_id}` is replaced. Default `Audit digest: {audit_id}`. */
   title?: string;
-  /** The artifact's `generated_at`: the only time that appears in the body. */
+  /**
+   * `generated_at` of the first scan that produced these findings (the artifact's own for a
+   * first digest): the only time that appears in the body, as "unchanged since", so a later scan
+   * with the same findings renders the same body. The latest scan's time is in the check run
+   * and `/audit status`.
+   */
   generatedAt: string;
   complete: boolean;
   /** Host for blob links, e.g. `github.com`. */
@@ -350,7 +355,7 @@ export function renderDigest(view: DigestView): RenderedDigest {
   head +=
     `**Open: ${formatCount(t.open)}** · **New since last update: ${formatCount(t.new)}** · ` +
     `**Resolved: ${formatCount(t.resolved)}** · **Suppressed: ${formatCount(t.suppressed)}**\n\n` +
-    `Audit ${codeSpan(view.auditId)} · artifact generated at ${codeSpan(shownCode(view.generatedAt, 64))}\n\n`;
+    `Audit ${codeSpan(view.auditId)} · findings unchanged since the scan generated at ${codeSpan(shownCode(view.generatedAt, 64))}\n\n`;
   if (open.length === 0) head += view.complete ? "No open findings.\n\n" : "No open findings in this partial scan.\n\n";
   head += renderTable(open, view.perRepoIssues ?? [], Math.floor(budget * TABLE_SHARE));
 

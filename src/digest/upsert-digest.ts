@@ -7,7 +7,7 @@ import type { Database } from "../db/database.js";
 import type { JobContext } from "../jobs/job-context.js";
 import type { InstallationOctokit } from "../github/installation-octokit.js";
 import { describePermanentFailure } from "../github/describe-permanent-failure.js";
-import { computeDigestState, reapplySuppressions, type DigestState, type DigestTotals } from "./compute-digest-state.js";
+import { computeDigestState, reapplySuppressions, type DigestTotals } from "./compute-digest-state.js";
 import { loadDigestSuppressions, loadDismissals } from "./digest-suppressions.js";
 import { digestPatternFeedback } from "../feedback/pattern-feedback.js";
 import {
@@ -19,7 +19,10 @@ import {
   saveDigest,
   type DigestKey,
   type DigestRecord,
+  type StoredFindingRow,
 } from "./digest-store.js";
+import { sameFindings } from "./same-findings.js";
+import { viewAsShown, markShownAs } from "./view-as-shown.js";
 import { renderLifecycleComment } from "./render-digest-comment.js";
 import { owedComment, postOwedComment, type OwedComment } from "../issues/post-owed-comment.js";
 import { ensureLabels } from "../issues/ensure-labels.js";
@@ -70,6 +73,7 @@ export interface RepoIssuesContext {
   key: DigestKey;
   findings: readonly DigestFinding[];
   complete: boolean;
+  /** `generated_at` of the first scan that produced these findings (see `DigestRecord.findingsSince`). */
   generatedAt: string;
   /** The digest issue every per-repository issue links back to. */
   digestUrl: string;
@@ -96,7 +100,9 @@ interface DigestIssue {
  * connection:
  * 1. a comment an earlier update saved but could not post is posted (once); an artifact older
  *    than the one applied, or the same one again, changes nothing;
- * 2. the finding states are diffed (new / open / resolved / suppressed);
+ * 2. the finding states are diffed (new / open / resolved / suppressed); when the scan left them
+ *    all as they were (`sameFindings`), the digest shows what it showed and says since when:
+ *    nothing in its body changes, so nothing is written to it;
  * 3. the digest issue is found: the recorded one, else by label and marker; locked or deleted
  *    ones are replaced; a new one is filed now, so per-repository issues can link back to it;
  * 4. per-repository issues are kept current (per-repo mode) before the digest body is rendered,
@@ -132,14 +138,17 @@ export async function upsertDigest(input: UpsertDigestInput): Promise<UpsertDige
     if (record?.lastContentSha256 === contentSha256) return { action: "skipped", reason: "same-artifact" };
 
     // 2. Diff, with the digest's dismissals and mutes beside the configuration's suppressions.
+    const previous = await loadFindingStates(conn, key);
     const state = computeDigestState({
-      previous: await loadFindingStates(conn, key),
+      previous,
       hits: toDigestHits(artifact, hits),
       suppressions: [...(await loadDigestSuppressions(conn, key)), ...repoConfig.suppressions],
       complete: artifact.complete,
       now: new Date().toISOString(),
       generatedAt: artifact.generated_at,
     });
+    // The same findings as the stored ones (a later scan, a later commit): shown as they were, since the scan that first found them.
+    const unchanged = record?.findingsSince !== undefined && record.complete === artifact.complete && sameFindings(previous, state.rows);
     return finishUpdate({
       conn,
       ctx,
@@ -148,9 +157,11 @@ export async function upsertDigest(input: UpsertDigestInput): Promise<UpsertDige
       key,
       record,
       home,
-      state,
+      rows: unchanged ? previous : markShownAs(state.rows, state.findings),
+      saveRows: !unchanged,
+      findingsSince: unchanged ? record.findingsSince! : artifact.generated_at,
       applied: { generatedAt: artifact.generated_at, complete: artifact.complete, contentSha256 },
-      newCount: state.totals.new,
+      newCount: unchanged ? 0 : state.totals.new,
       ...(input.notices ? { notices: input.notices } : {}),
       ...(input.fullListHint ? { fullListHint: input.fullListHint } : {}),
       ...(input.repoIssues ? { repoIssues: input.repoIssues } : {}),
@@ -189,12 +200,22 @@ export async function refreshDigest(input: RefreshDigestInput): Promise<UpsertDi
     if (input.change) await input.change(conn);
     const record = await loadDigestRecord(conn, key);
     if (!record) return { action: "skipped", reason: "nothing-to-report" };
+    const stored = await loadFindingStates(conn, key);
     const state = reapplySuppressions({
-      rows: await loadFindingStates(conn, key),
+      rows: stored,
       suppressions: [...(await loadDigestSuppressions(conn, key)), ...repoConfig.suppressions],
       lastGeneratedAt: record.lastGeneratedAt,
       now: new Date().toISOString(),
     });
+    // Each finding keeps how the scan that started its set showed it; a digest from before that was kept gets it from the times.
+    const shownBefore = new Map(stored.map((row) => [row.fingerprint, row.shownAs]));
+    const rows =
+      record.findingsSince === undefined
+        ? markShownAs(state.rows, state.findings)
+        : state.rows.map((row) => {
+            const shownAs = shownBefore.get(row.fingerprint);
+            return shownAs === undefined ? row : { ...row, shownAs };
+          });
     return finishUpdate({
       conn,
       ctx,
@@ -203,7 +224,9 @@ export async function refreshDigest(input: RefreshDigestInput): Promise<UpsertDi
       key,
       record,
       home: key.home,
-      state,
+      rows,
+      saveRows: true,
+      findingsSince: record.findingsSince ?? record.lastGeneratedAt,
       applied: { generatedAt: record.lastGeneratedAt, complete: record.complete, contentSha256: record.lastContentSha256 },
       newCount: 0,
       ...(input.fullListHint ? { fullListHint: input.fullListHint } : {}),
@@ -214,7 +237,8 @@ export async function refreshDigest(input: RefreshDigestInput): Promise<UpsertDi
 
 /**
  * Steps 3 to 6 of an update, once the state is known: find or file the digest issue, keep
- * per-repository issues current, render and patch once, save, post the owed comment.
+ * per-repository issues current, render and patch once, save, post the owed comment. The body
+ * shows `rows` as `viewAsShown` does, and `findingsSince` as the time of its findings.
  */
 async function finishUpdate({
   conn,
@@ -224,7 +248,9 @@ async function finishUpdate({
   key,
   record,
   home,
-  state,
+  rows,
+  saveRows,
+  findingsSince,
   applied: artifact,
   newCount,
   notices: givenNotices,
@@ -238,7 +264,12 @@ async function finishUpdate({
   key: DigestKey;
   record: DigestRecord | undefined;
   home: string;
-  state: DigestState;
+  /** Every finding's state after this update, with how the digest shows it. */
+  rows: readonly StoredFindingRow[];
+  /** False when `rows` are the stored ones, unchanged: they are not written again. */
+  saveRows: boolean;
+  /** `generated_at` of the first scan that produced these findings. */
+  findingsSince: string;
   /** What the state comes from: the artifact applied now, or the one applied last. */
   applied: { generatedAt: string; complete: boolean; contentSha256: string };
   /** Findings to announce as new (none for a change of suppressions). */
@@ -247,15 +278,16 @@ async function finishUpdate({
   fullListHint?: string;
   repoIssues?: RepoIssuesStep;
 }): Promise<UpsertDigestOutcome> {
+  const state = viewAsShown(rows);
   const view: DigestView = {
     auditId: key.auditId,
     title: repoConfig.digest.title,
-    generatedAt: artifact.generatedAt,
+    generatedAt: findingsSince,
     complete: artifact.complete,
     host: ctx.config.github.webHost,
     findings: state.findings,
     totals: state.totals,
-    patternFeedback: digestPatternFeedback({ rows: state.rows, dismissals: await loadDismissals(conn, key) }),
+    patternFeedback: digestPatternFeedback({ rows, dismissals: await loadDismissals(conn, key) }),
     ...(givenNotices?.length ? { notices: givenNotices } : {}),
     ...(fullListHint ? { fullListHint } : {}),
   };
@@ -267,7 +299,7 @@ async function finishUpdate({
 
   // 4. Per-repository issues, before the digest body that links them.
   const perRepo = repoIssues
-    ? await repoIssues({ conn, key, findings: state.findings, complete: artifact.complete, generatedAt: artifact.generatedAt, digestUrl: url })
+    ? await repoIssues({ conn, key, findings: state.findings, complete: artifact.complete, generatedAt: findingsSince, digestUrl: url })
     : { links: [], notices: [] };
 
   // 5. Render, and patch once.
@@ -301,8 +333,9 @@ async function finishUpdate({
     state: applied.state,
     complete: artifact.complete,
     pendingComment,
+    findingsSince,
   };
-  await saveDigest({ db: conn, key, record: saved, findings: state.rows });
+  await saveDigest({ db: conn, key, record: saved, ...(saveRows ? { findings: rows } : {}) });
   if (pendingComment) {
     await postPendingComment({ conn, octokit, key, repository: digest.repository, issueNumber: digest.number, comment: pendingComment, fresh: true });
   }

@@ -75,6 +75,47 @@ describe("digest issue", () => {
     expect(digests(harness)[0]!.comments).toEqual([]);
   });
 
+  it("a new scan of the same findings on a new commit writes nothing to the digest, reads it with a 304, and the body says since when", async () => {
+    const harness = await setup();
+    harness.sim.setFileContent({ repo: REPOSITORY, path: ".github/audit-digest.yml", content: "digest:\n  title: 'Findings: {audit_id}'\n" });
+    await ingest(harness, artifactFixture({ generated_at: "2026-11-20T10:00:00Z" }));
+    const filed = digests(harness)[0]!;
+    expect(filed.body).toContain("findings unchanged since the scan generated at `2026-11-20T10:00:00Z`");
+    expect(filed.body).toContain("**New since last update: 3**");
+
+    for (const [day, issueRead] of [["21", 200], ["22", 304]] as const) {
+      harness.sim.resetLog();
+      const run = await ingest(harness, artifactFixture({ generated_at: `2026-11-${day}T10:00:00Z` }));
+      expect(issueWrites(harness)).toEqual([]);
+      expect(digests(harness)[0]!.body).toBe(filed.body);
+      // The issue is read (a person may have closed, locked or edited it); once its tag is known, unchanged reads are 304s.
+      expect(harness.sim.requests.filter((r) => r.route === "GET /repos/{owner}/{repo}/issues/{issue_number}").map((r) => r.status)).toEqual([issueRead]);
+      expect(harness.sim.requests.filter((r) => r.route === "GET /repos/{owner}/{repo}/contents/{path}").map((r) => r.status)).toEqual([304]);
+      // The check run of the commit carries the latest scan's time.
+      const [check] = harness.sim.checkRuns(REPOSITORY, { headSha: run.headSha });
+      expect(check!.output?.summary).toContain(`Generated: 2026-11-${day}T10:00:00Z`);
+    }
+
+    // A person's edit of the body is put right by the next scan, which still shows the first scan's view.
+    harness.sim.updateIssue({ repo: REPOSITORY, issueNumber: filed.number, body: "edited by hand", as: "maintainer" });
+    harness.sim.resetLog();
+    await ingest(harness, artifactFixture({ generated_at: "2026-11-23T10:00:00Z" }));
+    expect(issueWrites(harness).map((r) => r.route)).toEqual(["PATCH /repos/{owner}/{repo}/issues/{issue_number}"]);
+    expect(digests(harness)[0]!.body).toBe(filed.body);
+    expect(digests(harness)[0]!.comments).toEqual([]);
+
+    // A changed finding starts a new set: the body says so from that scan on, with nothing new since the last update.
+    const moved = artifactFixture({ generated_at: "2026-11-24T10:00:00Z" });
+    (moved.org_unregistered_hits as Array<{ line_number: number }>)[0]!.line_number = 42;
+    await ingest(harness, moved);
+    const changed = digests(harness)[0]!.body!;
+    expect(changed).toContain("findings unchanged since the scan generated at `2026-11-24T10:00:00Z`");
+    expect(changed).toContain("**New since last update: 0**");
+    harness.sim.resetLog();
+    await ingest(harness, artifactFixture({ ...moved, generated_at: "2026-11-25T10:00:00Z" }));
+    expect(issueWrites(harness)).toEqual([]);
+  });
+
   it("an older artifact never overwrites a newer digest", async () => {
     const harness = await setup();
     await ingest(harness, artifactFixture({ generated_at: "2026-11-21T10:00:00Z" }));

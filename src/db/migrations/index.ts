@@ -8,7 +8,8 @@ import { digestHomes } from "./007-digest-homes.js";
 import { fallbackRecords } from "./008-fallback-records.js";
 import { upkeep } from "./009-upkeep.js";
 import { auditCommands } from "./010-audit-commands.js";
+import { unchangedFindings } from "./011-unchanged-findings.js";
 import type { Migration } from "./migration.js";
 
 /** Every migration, in the order they apply. */
-export const migrations: readonly Migration[] = [webhookDeliveries, installationsAndCheckRuns, ingests, digests, repoIssues, webhookRedeliveries, digestHomes, fallbackRecords, upkeep, auditCommands];
+export const migrations: readonly Migration[] = [webhookDeliveries, installationsAndCheckRuns, ingests, digests, repoIssues, webhookRedeliveries, digestHomes, fallbackRecords, upkeep, auditCommands, unchangedFindings];
