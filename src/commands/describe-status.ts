@@ -1,5 +1,5 @@
 import type { Queryable } from "../db/database.js";
-import type { DigestKey } from "../digest/digest-store.js";
+import { loadDigestRecord, type DigestKey } from "../digest/digest-store.js";
 import { describeFallback } from "../fallback/describe-fallback.js";
 import { listPendingFallbacksOfAudit } from "../fallback/fallback-store.js";
 import { formatCount } from "../markdown/format-count.js";
@@ -18,7 +18,8 @@ interface IngestRow {
 
 /**
  * The `/audit status` reply, from what the database holds: the last ingest (time, run link,
- * verdict, findings), the digest's open, new and suppressed counts with its dismissals and
+ * verdict, findings), the latest scan applied to the digest (its `generated_at`) and since which
+ * scan its findings are unchanged (the digest body shows only that one), the digest's open, new and suppressed counts with its dismissals and
  * mutes, the audit's pending fallback records (findings kept because no digest could be filed,
  * what to do about it), and the installation's work that waits (deferred) or gave up
  * (dead-lettered).
@@ -50,6 +51,13 @@ export async function describeStatus({
   }
   if (digest) {
     const counts = await findingCounts(db, digest);
+    const record = await loadDigestRecord(db, digest);
+    if (record) {
+      const since = record.findingsSince;
+      lines.push(
+        `- Latest scan: generated at ${codeSpan(record.lastGeneratedAt)}${since === undefined ? "" : `; findings unchanged since the scan generated at ${codeSpan(since)}`}`,
+      );
+    }
     lines.push(
       `- Findings: ${formatCount(counts.open)} open, ${formatCount(counts.suppressed)} suppressed, ${formatCount(counts.resolved)} resolved`,
       `- Dismissed by command: ${formatCount(counts.dismissed)}; muted patterns: ${formatCount(counts.muted)}`,

@@ -210,6 +210,18 @@ describe("/audit help, status and unknown commands", () => {
     expect(status).toContain("- Dismissed by command: 1; muted patterns: 0");
   });
 
+  it("status carries the latest scan's time, and since which scan the findings are unchanged", async () => {
+    harness = await createAppHarness();
+    const { digest } = await arrangeDigest();
+    await arrangeDigest(producedBy(artifactFixture({ generated_at: "2026-11-22T08:30:00Z" })));
+
+    await command(digest.number, "/audit status", { author: "stranger" });
+
+    const status = replies(digest.number)[0]!.body;
+    expect(status).toContain("- Latest scan: generated at `2026-11-22T08:30:00.000Z`; findings unchanged since the scan generated at `2026-11-20T10:00:00Z`");
+    expect(harness.sim.issues(HOME).find((issue) => issue.number === digest.number)!.body).toContain("unchanged since the scan generated at `2026-11-20T10:00:00Z`");
+  });
+
   it("anything else starting with /audit gets the help; text not starting with /audit is no command", async () => {
     harness = await createAppHarness();
     const { digest } = await arrangeDigest();
