@@ -2,6 +2,9 @@
  * `npm run demo [-- --port N]`: the app and a GitHub simulator on this machine, a scripted
  * pull request, two CI runs and two `/audit` commands, and a page of the result at
  * http://127.0.0.1:4000/ (N = 0 picks a free port). No GitHub App, no network. Ctrl-C stops it.
+ *
+ * Run with `node --import tsx`, not the `tsx` command: on Ctrl-C that command kills its child
+ * outright unless the child reports the signal within 30 ms, which would skip this stop.
  */
 import { startDemo } from "./start-demo.js";
 
@@ -47,6 +50,7 @@ demo.finished.then(
     say(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. Open ${demo.pageUrl} to see the digest and the check runs; Ctrl-C stops the demo.`);
   },
   (error: unknown) => {
+    if (stopping) return; // stopped while the script ran: its steps fail as the app closes
     console.error(`The demo failed: ${error instanceof Error ? error.message : String(error)}`);
     stop(1);
   },

@@ -11,9 +11,9 @@ afterEach(async () => {
   for (const step of cleanups.splice(0).reverse()) await step();
 });
 
-/** `npm run demo -- --port 0` as a person runs it; its whole process group is ended after the test. */
+/** `npm run demo -- --port 0` as a person runs it (the command of package.json's script); its whole process group is ended after the test. */
 function startDemo() {
-  const child = spawn(join(root, "node_modules/.bin/tsx"), [join(root, "demo/run-demo.ts"), "--port", "0"], {
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "demo/run-demo.ts"), "--port", "0"], {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? root },
     stdio: ["ignore", "pipe", "pipe"],
@@ -103,6 +103,9 @@ describe("npm run demo", () => {
       expect(await demo.exited).toBe(0);
       expect(demo.output()).toContain("Stopping the app, the simulator and the page");
       expect(await fetch(pageUrl!).then(() => "answered", () => "closed")).toBe("closed");
+      const dataDir = /embedded PGlite in (\S+) /.exec(output)?.[1];
+      expect(dataDir).toBeDefined();
+      expect(existsSync(dataDir!)).toBe(false);
     },
     300_000,
   );
