@@ -172,7 +172,7 @@ describe("the setup flow (first run without app credentials)", () => {
     // Started again in the same folder, the app runs with the credentials and verifies webhooks with the secret.
     const appPort = await freePort();
     startMain({ cwd, env: { ...env, PORT: String(appPort), DATA_DIR: join(cwd, "data") } });
-    await waitFor("the app to be ready", async () => ((await fetch(`http://127.0.0.1:${appPort}/readyz`).catch(() => undefined))?.status === 200 ? true : undefined), 60_000);
+    await waitFor("the app to be ready", async () => ((await fetch(`http://127.0.0.1:${appPort}/readyz`).catch(() => undefined))?.status === 200 ? true : undefined), 180_000);
     const ping = (secret: string) => {
       const body = JSON.stringify({ zen: "Keep it logically awesome.", hook_id: 1 });
       return fetch(`http://127.0.0.1:${appPort}/api/github/webhooks`, {
@@ -183,7 +183,7 @@ describe("the setup flow (first run without app credentials)", () => {
     };
     expect((await ping(webhookSecret)).status).toBe(200);
     expect((await ping("someone-else's-secret")).status).toBe(400);
-  });
+  }, 240_000);
 
   it("a refused code answers with GitHub's status and what to do, and writes no .env", async () => {
     const github = createServer((_req, res) => res.writeHead(404, { "content-type": "application/json" }).end('{"message":"Not Found"}'));
@@ -224,8 +224,8 @@ describe("the webhook proxy (WEBHOOK_PROXY_URL) once the app is registered", () 
       cwd,
       env: { APP_ID: "1", PRIVATE_KEY: testPrivateKey, WEBHOOK_SECRET: secret, WEBHOOK_PROXY_URL: channelUrl, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: join(cwd, "data") },
     });
-    const forwarded = await waitFor("the forwarded delivery", () => /POST http:\/\/127\.0\.0\.1:\d+\/api\/github\/webhooks - (\d+)/.exec(main.output())?.[1], 60_000);
+    const forwarded = await waitFor("the forwarded delivery", () => /POST http:\/\/127\.0\.0\.1:\d+\/api\/github\/webhooks - (\d+)/.exec(main.output())?.[1], 180_000);
     expect(forwarded).toBe("200");
     expect(main.output()).not.toContain("smee-client");
-  });
+  }, 240_000);
 });
