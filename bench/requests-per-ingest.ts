@@ -14,7 +14,7 @@ const REPOSITORY = `${OWNER}/${REPO}`;
 /** Finding counts the scenario runs at: the small test fixture, then larger scans. */
 const SCALES = [3, 1_000, 10_000] as const;
 
-type StepName = "first" | "unchanged" | "same findings, new scan" | "changed (line moved)" | "new finding" | "all resolved";
+type StepName = "first" | "unchanged" | "same findings, new scan" | "same findings, another scan" | "changed (line moved)" | "new finding" | "all resolved";
 
 interface Step {
   name: StepName;
@@ -33,6 +33,12 @@ interface Counts {
   writes: number;
   issueWrites: number;
   checkRunWrites: number;
+}
+
+/** What the requests cost: rate-limit points (requests counted against a primary limit) and reads answered 304. */
+interface Cost {
+  points: number;
+  notModified: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -59,11 +65,20 @@ interface Counts {
 //   the colour and description, so the label POST is counted as needed.
 // - unchanged (the very same artifact on a new run): the database knows it was applied: 0.
 // - same findings, new scan (the findings are the same, only `generated_at` is newer): no
-//   finding changed, so nothing a reader acts on changed: 0 reads, 0 writes.
+//   finding changed, so nothing a reader acts on changed: 0 reads, 0 writes; the same for
+//   another such scan after it.
 // - changed (a line moved): the live issue must be read (1 GET: a person may have closed or
 //   locked it, and those decide what happens), then 1 PATCH.
 // - new finding: 1 GET, 1 PATCH, and 1 comment (body edits notify nobody).
 // - all resolved: 1 GET, 1 PATCH carrying the body and the close together, 1 comment.
+//
+// Rate-limit points, the minimum: every request above counts against the installation's primary
+// limit (the token POST against the app's), except what a conditional request can answer with a
+// 304 (which GitHub does not count) and the artifact's storage download (another host, no API
+// limit). Here neither config read can be a 304: the repository has no file and the
+// organisation no `.github` repository, and a 404 carries no entity tag. Every digest GET above
+// follows the app's own write (the create, a PATCH) with no read in between, so its tag is not
+// known yet and it is a full read; so every request but the storage download counts.
 // ---------------------------------------------------------------------------------------------
 
 const ROUTES = {
@@ -86,6 +101,7 @@ const DIGEST_MINIMUM: Record<StepName, string[]> = {
   first: [ROUTES.listIssues, ROUTES.createLabel, ROUTES.createIssue],
   unchanged: [],
   "same findings, new scan": [],
+  "same findings, another scan": [],
   "changed (line moved)": [ROUTES.getIssue, ROUTES.updateIssue],
   "new finding": [ROUTES.getIssue, ROUTES.updateIssue, ROUTES.createComment],
   "all resolved": [ROUTES.getIssue, ROUTES.updateIssue, ROUTES.createComment],
@@ -105,6 +121,10 @@ function minimumRoutes(step: Step, firstOfInstallation: boolean): string[] {
     ROUTES.createCheckRun,
     ...Array.from({ length: checkRunBatches - 1 }, () => ROUTES.updateCheckRun),
   ];
+}
+
+function minimumPoints(routes: readonly string[]): number {
+  return routes.filter((route) => route !== ROUTES.blob).length;
 }
 
 function count(routes: readonly string[]): Counts {
@@ -130,7 +150,12 @@ const SURPLUS_NOTES: Array<{ when: RegExp; note: string }> = [
     note: "GET labels/{name}: the label is looked up before it is created; creating it and taking 422 as \"exists\" needs no read.",
   },
   {
-    when: /same findings, new scan: .*PATCH issues/,
+    when: /same findings, (new|another) scan: .*\+1 GET issues\/\{issue_number\}/,
+    note:
+      "GET issues/{issue_number} on \"same findings, new scan\": the digest is read before anything is decided (a person may have closed, locked or edited it); the read is conditional and answers 304, at no rate-limit point, once the app knows the issue's tag (the first time after its own write it reads in full).",
+  },
+  {
+    when: /same findings, (new|another) scan: .*PATCH issues/,
     note: "same findings, new scan: the body shows the artifact's generated_at, so every new scan of unchanged findings reads and patches the digest.",
   },
 ];
@@ -162,7 +187,8 @@ function describeDifference(actual: readonly string[], minimum: readonly string[
 // The scenario.
 // ---------------------------------------------------------------------------------------------
 
-const at = (day: number) => `2026-11-${String(20 + day).padStart(2, "0")}T10:00:00Z`;
+/** A scan's `generated_at`: day 0 is 2026-11-20 at 10:00; half a day later is 22:00. */
+const at = (day: number) => `2026-11-${String(20 + Math.floor(day)).padStart(2, "0")}T${day % 1 === 0 ? "10" : "22"}:00:00Z`;
 
 /** The hit the digest lists first (most severe, then by repository, path, line). */
 function leadingHit(hits: readonly HitFixture[]): number {
@@ -186,6 +212,7 @@ function scenario(findings: number): Step[] {
     { name: "first", document: first, ownHits: own(base), expect: { state: "open", comments: 0 } },
     { name: "unchanged", document: first, reattempt: true, ownHits: own(base), expect: { state: "open", comments: 0 } },
     { name: "same findings, new scan", document: artifactFixture({ generated_at: at(1), org_unregistered_hits: base }), ownHits: own(base), expect: { state: "open", comments: 0 } },
+    { name: "same findings, another scan", document: artifactFixture({ generated_at: at(1.5), org_unregistered_hits: base }), ownHits: own(base), expect: { state: "open", comments: 0 } },
     { name: "changed (line moved)", document: artifactFixture({ generated_at: at(2), org_unregistered_hits: moved }), ownHits: own(moved), expect: { state: "open", comments: 0 } },
     { name: "new finding", document: artifactFixture({ generated_at: at(3), org_unregistered_hits: added }), ownHits: own(added), expect: { state: "open", comments: 1 } },
     { name: "all resolved", document: artifactFixture({ generated_at: at(4), org_unregistered_hits: [] }), ownHits: 0, expect: { state: "closed", comments: 2 } },
@@ -236,6 +263,8 @@ interface StepResult {
   step: StepName;
   actual: Counts;
   minimum: Counts;
+  actualCost: Cost;
+  minimumPoints: number;
   difference: string;
 }
 
@@ -265,8 +294,20 @@ async function runScale(template: Blob, findings: number): Promise<StepResult[]>
       const routes = ingested.requests.map((request) => request.route);
       verify(harness, step, findings);
       const minimum = minimumRoutes(step, firstOfInstallation);
+      const actualCost: Cost = {
+        points: ingested.requests.filter((request) => request.countedAgainstRateLimit).length,
+        notModified: ingested.requests.filter((request) => request.status === 304).length,
+      };
+      results.push({
+        findings,
+        step: step.name,
+        actual: count(routes),
+        minimum: count(minimum),
+        actualCost,
+        minimumPoints: minimumPoints(minimum),
+        difference: describeDifference(routes, minimum),
+      });
       firstOfInstallation = false;
-      results.push({ findings, step: step.name, actual: count(routes), minimum: count(minimum), difference: describeDifference(routes, minimum) });
     }
     harness.sim.assertNoViolations();
     return results;
@@ -285,19 +326,21 @@ export async function benchRequestsPerIngest(): Promise<BenchTable[]> {
   const cell = (actual: number, minimum: number) => `${actual} / ${minimum}`;
   const counts: BenchTable = {
     title: "GitHub requests per ingest (app / minimum possible)",
-    headers: ["findings", "ingest", "total", "reads", "writes", "issue writes", "check-run writes"],
+    headers: ["findings", "ingest", "total", "reads", "of which 304", "writes", "issue writes", "check-run writes", "rate-limit points"],
     rows: results.map((r) => [
       formatCount(r.findings),
       r.step,
       cell(r.actual.total, r.minimum.total),
       cell(r.actual.reads, r.minimum.reads),
+      String(r.actualCost.notModified),
       cell(r.actual.writes, r.minimum.writes),
       cell(r.actual.issueWrites, r.minimum.issueWrites),
       cell(r.actual.checkRunWrites, r.minimum.checkRunWrites),
+      cell(r.actualCost.points, r.minimumPoints),
     ]),
     notes: [
       "Each ingest is a new workflow run with its own head SHA, for the same audit_id, through the real job handler (\"unchanged\" attempts the first run again: the same artifact once more); the minimum is derived route by route in bench/requests-per-ingest.ts.",
-      "Reads include the artifact download's redirect target. Issue writes count issue, comment and label requests. Check-run writes grow with the annotations of the run's own repository (50 per request) up to the app's cap of 500, then stop; nothing else depends on the number of findings.",
+      "Reads include the artifact download's redirect target. \"Of which 304\": conditional reads (If-None-Match) GitHub answered Not Modified, counted by the simulator. Rate-limit points: requests counted against a primary rate limit (a 304 and the storage download are not), from the simulator's request log; its minimum is derived in the same file. Issue writes count issue, comment and label requests. Check-run writes grow with the annotations of the run's own repository (50 per request) up to the app's cap of 500, then stop; nothing else depends on the number of findings.",
     ],
   };
 
