@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import { benchArtifactMemory } from "./artifact-memory.js";
 import { formatBenchTable, type BenchTable } from "./bench-table.js";
 import { benchIntake } from "./intake.js";
 import { benchParseArtifact } from "./parse-artifact.js";
@@ -14,6 +15,7 @@ const BENCHMARKS: Array<{ name: string; run: () => BenchTable | BenchTable[] | P
   { name: "requests per ingest", run: benchRequestsPerIngest },
   { name: "render digest", run: benchRenderDigest },
   { name: "parse artifact", run: benchParseArtifact },
+  { name: "artifact memory", run: benchArtifactMemory },
   { name: "scrub secrets", run: benchScrubSecrets },
   { name: "intake", run: benchIntake },
   { name: "queue drain", run: benchQueueDrain },
