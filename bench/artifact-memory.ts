@@ -75,7 +75,7 @@ function makeLargeArtifact(): { json: Uint8Array; zip: Uint8Array } {
  */
 async function ingestChild(zipFile: string): Promise<ChildReport> {
   const zipBytes = new Uint8Array(await readFile(zipFile));
-  const fetch = async (): Promise<Response> => {
+  const fetch = (): Promise<Response> => {
     let offset = 0;
     const body = new ReadableStream<Uint8Array>({
       pull(controller) {
@@ -84,7 +84,7 @@ async function ingestChild(zipFile: string): Promise<ChildReport> {
         offset += DOWNLOAD_CHUNK;
       },
     });
-    return new Response(body, { status: 200, headers: { "content-type": "application/zip" } });
+    return Promise.resolve(new Response(body, { status: 200, headers: { "content-type": "application/zip" } }));
   };
   const octokit = new ProbotOctokit({ request: { fetch } });
   const download = await downloadArtifactZip({ octokit, owner: "acme", repo: "app", artifactId: 1, maxBytes: DEFAULT_ARTIFACT_LIMITS.maxZipBytes });
