@@ -39,10 +39,11 @@ export async function enqueueWebhookJob<N extends JobName>({ db, queue, ...deliv
  */
 export async function enqueueWebhookJobs({
   db,
+  queue,
   deliveries,
 }: {
   db: Queryable;
-  /** As for `enqueueWebhookJob`. */
+  /** Told which kinds of job were committed, so this process's idle workers take them at once. */
   queue: JobQueue;
   deliveries: readonly WebhookDelivery[];
 }): Promise<EnqueueOutcome[]> {
@@ -70,6 +71,7 @@ export async function enqueueWebhookJobs({
   const { rows: recorded } = await db.query<{ delivery_id: string; job_name: string }>(ENQUEUE_SQL, [JSON.stringify(rows)]);
   const outcomes = deliveries.map((): EnqueueOutcome => "duplicate");
   for (const row of recorded) outcomes[firsts.get(deliveryKey(row.delivery_id, row.job_name))!] = "enqueued";
+  for (const name of new Set(recorded.map((row) => row.job_name as JobName))) queue.jobsAdded(name);
   return outcomes;
 }
 
