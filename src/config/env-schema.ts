@@ -26,40 +26,69 @@ export const envSchema = z.object({
     .describe(
       "`web` serves HTTP and enqueues, `worker` runs jobs and schedules, `all` does both; `web` and `worker` need DATABASE_URL",
     ),
-  APP_ID: z.string().regex(/^\d+$/, "must be the numeric GitHub App ID").optional(),
-  PRIVATE_KEY: z.string().optional(),
-  PRIVATE_KEY_PATH: z.string().optional(),
+  APP_ID: z
+    .string()
+    .regex(/^\d+$/, "must be the numeric GitHub App ID")
+    .optional()
+    .describe("the GitHub App's numeric ID; with PRIVATE_KEY and WEBHOOK_SECRET, required in production")
+    .meta({ examples: ["123456"] }),
+  PRIVATE_KEY: z.string().optional().describe("contents of the app's .pem private key (newlines as \\n, or base64)"),
+  PRIVATE_KEY_PATH: z
+    .string()
+    .optional()
+    .describe("path of the app's .pem private key file, instead of PRIVATE_KEY")
+    .meta({ examples: ["./private-key.pem"] }),
   WEBHOOK_SECRET: z.string().min(1).optional().describe("required whenever APP_ID is set"),
-  WEBHOOK_PATH: z.string().startsWith("/").default("/api/github/webhooks"),
-  WEBHOOK_PROXY_URL: z.url().optional().describe("a smee.io channel that forwards GitHub's webhooks to WEBHOOK_PATH here"),
+  WEBHOOK_PATH: z.string().startsWith("/").default("/api/github/webhooks").describe("path webhooks arrive on"),
+  WEBHOOK_PROXY_URL: z.url().optional().describe("a smee.io channel that forwards GitHub's webhooks to WEBHOOK_PATH here")
+    .meta({ examples: ["https://smee.io/your-channel"] }),
   BASE_URL: z
     .url({ protocol: /^https?$/, error: "must be the app's public http(s) address, e.g. https://audit.example.com" })
     .optional()
-    .describe("the app's public address; the setup flow registers <BASE_URL><WEBHOOK_PATH> as the webhook URL"),
-  GHE_HOST: z.string().optional().describe("host of GitHub Enterprise Server or of a GitHub simulator"),
-  GHE_PROTOCOL: z.enum(["http", "https"]).default("https"),
+    .describe("the app's public address; the setup flow registers <BASE_URL><WEBHOOK_PATH> as the webhook URL")
+    .meta({ examples: ["https://audit.example.com"] }),
+  GHE_HOST: z
+    .string()
+    .optional()
+    .describe("host of GitHub Enterprise Server or of a GitHub simulator")
+    .meta({ examples: ["github.example.com"] }),
+  GHE_PROTOCOL: z.enum(["http", "https"]).default("https").describe("protocol of GHE_HOST; the API is at <protocol>://<host>/api/v3"),
   GH_ORG: z.string().optional().describe("organisation to register the app on during setup"),
-  HOST: z.string().default("0.0.0.0"),
-  PORT: wholeNumber({ min: 1, max: 65535 }).default(3000),
-  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
-  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  HOST: z.string().default("0.0.0.0").describe("address the HTTP listener binds"),
+  PORT: wholeNumber({ min: 1, max: 65535 }).default(3000).describe("port the HTTP listener binds"),
+  LOG_LEVEL: z
+    .enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"])
+    .default("info")
+    .describe("pino log level"),
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional().describe("log output; unset: json in production, else pretty"),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection URL")
-    .optional(),
-  DATA_DIR: z.string().default("./data"),
+    .optional()
+    .describe("PostgreSQL for several replicas or for ROLE=web/worker; unset: embedded PGlite in DATA_DIR")
+    .meta({ examples: ["postgres://audit@db.example.com:5432/audit_digest"] }),
+  DATA_DIR: z.string().default("./data").describe("PGlite data directory, used when DATABASE_URL is unset"),
   FALLBACK_DIR: z
     .string()
     .optional()
     .describe("folder that also receives every fallback record as one JSON file (mode 0600, written atomically)"),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// URL")
+    .optional()
+    .describe("Redis shared by replicas for GitHub request throttling")
+    .meta({ examples: ["redis://redis.example.com:6379"] }),
   AUDIT_HMAC_KEYS: z
     .string()
     .optional()
     .describe("`key_id:secret` pairs, comma-separated; each secret hex or base64 of at least 32 bytes (see parseHmacKeys)"),
-  WORKER_CONCURRENCY: wholeNumber({ min: 1, max: 64 }).default(4),
-  JOB_POLL_INTERVAL_SECONDS: number({ min: 0.5, max: 60 }).default(2),
-  SHUTDOWN_TIMEOUT_SECONDS: wholeNumber({ min: 1, max: 600 }).default(25),
+  WORKER_CONCURRENCY: wholeNumber({ min: 1, max: 64 }).default(4).describe("jobs run at once per job kind in this process"),
+  JOB_POLL_INTERVAL_SECONDS: number({ min: 0.5, max: 60 })
+    .default(2)
+    .describe("seconds a worker waits before asking again after finding its queue empty"),
+  SHUTDOWN_TIMEOUT_SECONDS: wholeNumber({ min: 1, max: 600 })
+    .default(25)
+    .describe("longest wait for running jobs on SIGTERM; jobs still running then fail and are retried"),
   STALE_CHECK_HOURS: number({ min: 1, max: 720 })
     .default(6)
     .describe("hours a queued gate check waits for an artifact before it completes neutral"),
