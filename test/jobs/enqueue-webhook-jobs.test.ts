@@ -4,33 +4,10 @@ import type { Database } from "../../src/db/database.js";
 import { enqueueWebhookJobs, type WebhookDelivery } from "../../src/jobs/enqueue-webhook-job.js";
 import { JobQueue } from "../../src/jobs/job-queue.js";
 import { WebhookJobBatcher } from "../../src/jobs/webhook-job-batcher.js";
-import { createMigratedPostgresTestDatabase } from "../support/migrated-postgres-test-database.js";
-import { createTestDatabase, testDatabaseUrl } from "../support/test-database.js";
+import { databaseBackends } from "../support/database-backends.js";
 
 const log = pino({ level: "silent" });
 
-interface Backend {
-  name: string;
-  open(): Promise<{ db: Database; databaseUrl: string | undefined; cleanup(): Promise<void> }>;
-}
-
-const backends: Backend[] = [
-  {
-    name: "PGlite",
-    async open() {
-      const db = await createTestDatabase();
-      return { db, databaseUrl: undefined, cleanup: () => db.close() };
-    },
-  },
-  {
-    name: "PostgreSQL",
-    async open() {
-      if (!testDatabaseUrl) throw new Error("TEST_DATABASE_URL is not set: these tests need PostgreSQL");
-      const { db, databaseUrl, drop } = await createMigratedPostgresTestDatabase();
-      return { db, databaseUrl, cleanup: () => db.close().then(drop) };
-    },
-  },
-];
 
 function ingestDelivery(deliveryId: string, { runId = 7, installationId = 12 }: { runId?: number; installationId?: number } = {}): WebhookDelivery<"ingest-workflow-run"> {
   return {
@@ -51,7 +28,8 @@ async function recordedWithJobs(db: Database) {
   return rows;
 }
 
-describe.each(backends)("webhook intake in batches on $name", (backend) => {
+
+describe.each(databaseBackends)("webhook intake in batches on $name", (backend) => {
   const cleanups: Array<() => Promise<void>> = [];
   afterEach(async () => {
     for (const step of cleanups.splice(0).reverse()) await step();

@@ -5,8 +5,7 @@ import { enqueueWebhookJob } from "../../src/jobs/enqueue-webhook-job.js";
 import { JobQueue } from "../../src/jobs/job-queue.js";
 import { createMetrics } from "../../src/metrics/create-metrics.js";
 import type { JobData } from "../../src/jobs/job-payloads.js";
-import { createMigratedPostgresTestDatabase } from "../support/migrated-postgres-test-database.js";
-import { createTestDatabase, testDatabaseUrl } from "../support/test-database.js";
+import { databaseBackends } from "../support/database-backends.js";
 
 const log = pino({ level: "silent" });
 const syncData = (deliveryId: string): JobData<"sync-installation"> & { deliveryId: string } => ({
@@ -36,31 +35,9 @@ async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise
   }
 }
 
-interface Backend {
-  name: string;
-  open(): Promise<{ db: Database; databaseUrl: string | undefined; cleanup(): Promise<void> }>;
-}
 
-const backends: Backend[] = [
-  {
-    name: "PGlite",
-    async open() {
-      const db = await createTestDatabase();
-      return { db, databaseUrl: undefined, cleanup: () => db.close() };
-    },
-  },
-];
-if (testDatabaseUrl) {
-  backends.push({
-    name: "PostgreSQL",
-    async open() {
-      const { db, databaseUrl, drop } = await createMigratedPostgresTestDatabase();
-      return { db, databaseUrl, cleanup: () => db.close().then(drop) };
-    },
-  });
-}
 
-describe.each(backends)("job queue on $name", (backend) => {
+describe.each(databaseBackends)("job queue on $name", (backend) => {
   let cleanup: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const step of cleanup.reverse()) await step();

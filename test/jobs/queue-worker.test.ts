@@ -5,8 +5,7 @@ import type { Database } from "../../src/db/database.js";
 import type { JobData } from "../../src/jobs/job-payloads.js";
 import { jobPolicies } from "../../src/jobs/job-policies.js";
 import { JobQueue } from "../../src/jobs/job-queue.js";
-import { createMigratedPostgresTestDatabase } from "../support/migrated-postgres-test-database.js";
-import { createTestDatabase, testDatabaseUrl } from "../support/test-database.js";
+import { databaseBackends } from "../support/database-backends.js";
 
 const log = pino({ level: "silent" });
 const QUEUE = "sync-installation";
@@ -38,35 +37,9 @@ async function statesOf(db: Database): Promise<Record<string, number>> {
   return Object.fromEntries(rows.map((row) => [row.state, row.n]));
 }
 
-interface Backend {
-  name: string;
-  open(): Promise<{ db: Database; databaseUrl: string | undefined; cleanup(): Promise<void> }>;
-}
 
-const backends: Backend[] = [
-  {
-    name: "PGlite",
-    async open() {
-      const db = await createTestDatabase();
-      return { db, databaseUrl: undefined, cleanup: () => db.close() };
-    },
-  },
-];
-if (testDatabaseUrl) {
-  backends.push({
-    name: "PostgreSQL",
-    async open() {
-      const { db, databaseUrl, drop } = await createMigratedPostgresTestDatabase();
-      return { db, databaseUrl, cleanup: () => db.close().then(drop) };
-    },
-  });
-} else if (process.env.CI === "true") {
-  it("runs against PostgreSQL in CI", () => {
-    throw new Error("CI=true but TEST_DATABASE_URL is not set: the PostgreSQL run of the queue workers cannot be skipped in CI");
-  });
-}
 
-describe.each(backends)("queue workers on $name", (backend) => {
+describe.each(databaseBackends)("queue workers on $name", (backend) => {
   let cleanup: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const step of cleanup.reverse()) await step();
