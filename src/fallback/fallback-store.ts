@@ -129,6 +129,12 @@ export async function listPendingFallbacksOfAudit(db: Queryable, { installationI
   return rows.map(toRecord);
 }
 
+/** Records still waiting to be filed (pending, not yet expired), across installations. */
+export async function countPendingFallbacks(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM fallback_records WHERE status = 'pending' AND expires_at > now()`);
+  return rows[0]?.count ?? 0;
+}
+
 /** Installations, neither suspended nor deleted, that have pending records (at most `limit`). */
 export async function installationsWithPendingFallbacks(db: Queryable, { limit }: { limit: number }): Promise<number[]> {
   const { rows } = await db.query<{ installation_id: string }>(
