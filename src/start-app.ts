@@ -17,9 +17,11 @@ import type { JobPolicy } from "./jobs/job-policies.js";
 import { startWorkers } from "./jobs/start-workers.js";
 import { WebhookJobBatcher } from "./jobs/webhook-job-batcher.js";
 import { createLogger } from "./logging/create-logger.js";
+import { countWebhookResponses } from "./metrics/count-webhook-responses.js";
 import { createMetrics, type Metrics } from "./metrics/create-metrics.js";
 import { createHealthHandler } from "./server/health-handler.js";
 import { createMetricsHandler } from "./server/metrics-handler.js";
+import { startMetricsServer, type MetricsServer } from "./server/start-metrics-server.js";
 import { expectWebhookDeliveries } from "./webhooks/expect-webhook-deliveries.js";
 
 export interface StartAppOptions {
@@ -35,6 +37,8 @@ export interface StartAppOptions {
 export interface RunningApp {
   /** Port the HTTP server listens on; undefined for `ROLE=worker`. */
   port: number | undefined;
+  /** Port of the listener of its own that serves `/metrics` (`METRICS_PORT`); undefined when `/metrics` is on `port`. */
+  metricsPort: number | undefined;
   db: Database;
   queue: JobQueue;
   metrics: Metrics;
@@ -79,11 +83,15 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     baseUrl: config.github.baseUrl,
     redisConfig: config.redisUrl,
     log,
-    Octokit: createOctokitClass(options.octokit),
+    Octokit: createOctokitClass({ ...options.octokit, metrics }),
     ...(options.request ? { request: options.request } : {}),
   });
 
-  // 4. Web: webhooks in, jobs out; health and metrics routes.
+  // 4. Web: webhooks in, jobs out; health and metrics routes (metrics on a port of their own with METRICS_PORT, in every role).
+  const metricsServer: MetricsServer | undefined =
+    config.server.metricsPort === undefined
+      ? undefined
+      : await startMetricsServer({ registry: metrics.registry, host: config.server.host, port: config.server.metricsPort, log });
   let server: Server | undefined;
   if (web) {
     server = new Server({
@@ -99,8 +107,10 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     const intake = new WebhookJobBatcher({ write: (deliveries) => enqueueWebhookJobs({ db, queue, deliveries }) });
     await server.load(createApp({ log, metrics, enqueue: (delivery) => intake.enqueue(delivery) }));
     server.addHandler(createHealthHandler({ db, queue, log }));
-    server.addHandler(createMetricsHandler(metrics.registry));
-    expectWebhookDeliveries({ httpServer: await server.start(), webhookPath: config.github.webhookPath, batcher: intake });
+    if (metricsServer === undefined) server.addHandler(createMetricsHandler(metrics.registry));
+    const httpServer = await server.start();
+    expectWebhookDeliveries({ httpServer, webhookPath: config.github.webhookPath, batcher: intake });
+    countWebhookResponses({ httpServer, webhookPath: config.github.webhookPath, counter: metrics.webhookResponses });
   }
 
   // 5. Worker: one worker per job kind, and the schedules.
@@ -119,11 +129,12 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       authenticateApp: () => probot.auth(),
     });
   }
-  log.info({ role: config.role, database: config.database.kind, port: server?.port }, "audit-digest started");
+  log.info({ role: config.role, database: config.database.kind, port: server?.port, metricsPort: metricsServer?.port }, "audit-digest started");
 
   let stopping: Promise<void> | undefined;
   return {
     port: server?.port,
+    metricsPort: metricsServer?.port,
     db,
     queue,
     metrics,
@@ -132,6 +143,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       (stopping ??= (async () => {
         await server?.stop();
         await queue.stop(config.worker.shutdownTimeoutSeconds);
+        await metricsServer?.close();
         await db.close();
         log.info("audit-digest stopped");
       })()),

@@ -49,6 +49,7 @@ export async function runAuditCommand(job: QueuedJob<"audit-command">, ctx: JobC
   const target = await findCommandTarget({ db: ctx.db, octokit, installationId: ctx.installationId, repository: comment.repository, issueNumber, isPullRequest });
   if (!target) {
     await finishCommand(ctx.db, { comment, outcome: "ignored", reply: null });
+    ctx.metrics.commands.inc({ command: commandLabel(line), outcome: "ignored" });
     ctx.log.info({ commentId, repository: comment.repository, issueNumber }, "command on an issue the app does not manage ignored");
     return;
   }
@@ -56,7 +57,14 @@ export async function runAuditCommand(job: QueuedJob<"audit-command">, ctx: JobC
   const reply = `${codeSpan(line.slice(0, 300))}\n\n${result.message}`;
   await postCommandReply({ octokit, comment, body: reply, reaction: result.outcome === "done" ? "+1" : "confused", since: claim.receivedAt });
   await finishCommand(ctx.db, { comment, outcome: result.outcome, reply });
+  ctx.metrics.commands.inc({ command: commandLabel(line), outcome: result.outcome });
   ctx.log.info({ commentId, repository: comment.repository, issueNumber, outcome: result.outcome }, "command handled");
+}
+
+/** The `command` label of a comment: the command's name, or `invalid` when it does not parse. */
+function commandLabel(line: string): string {
+  const parsed = parseAuditCommand(line);
+  return parsed?.ok ? parsed.command.name : "invalid";
 }
 
 async function decide({
@@ -220,7 +228,7 @@ async function applyChange({
   }
   const config = loaded.config;
   const fullListHint = "run `audit-digest render` on the latest artifact";
-  await refreshDigest({
+  const outcome = await refreshDigest({
     ctx,
     octokit,
     repoConfig: config,
@@ -229,5 +237,6 @@ async function applyChange({
     fullListHint,
     repoIssues: repoIssuesStep({ config, home: key.home, octokit, log: ctx.log, github: ctx.config.github, fullListHint }),
   });
+  if (outcome.action !== "skipped") ctx.metrics.digests.inc({ outcome: outcome.action });
   return { ok: true };
 }

@@ -23,6 +23,8 @@ export interface AppConfig {
   server: {
     host: string;
     port: number;
+    /** Port of the listener of its own that serves `/metrics` (`METRICS_PORT`); undefined: `/metrics` is on `port`. */
+    metricsPort: number | undefined;
     /** The app's public address (`BASE_URL`, no trailing slash): the setup flow registers `<publicUrl><webhookPath>`. */
     publicUrl: string | undefined;
   };

@@ -56,6 +56,10 @@ export const envSchema = z.object({
   GH_ORG: z.string().optional().describe("organisation to register the app on during setup"),
   HOST: z.string().default("0.0.0.0").describe("address the HTTP listener binds"),
   PORT: wholeNumber({ min: 1, max: 65535 }).default(3000).describe("port the HTTP listener binds"),
+  METRICS_PORT: wholeNumber({ min: 1, max: 65535 })
+    .optional()
+    .describe("port of a listener of its own for GET /metrics (on HOST), in every ROLE; unset: /metrics is on PORT, and a ROLE=worker process serves none")
+    .meta({ examples: ["9464"] }),
   LOG_LEVEL: z
     .enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"])
     .default("info")

@@ -62,7 +62,7 @@ export function loadEnvConfig(env: Record<string, string | undefined>, cwd = pro
       webProtocol: e.GHE_HOST ? e.GHE_PROTOCOL : "https",
       org: e.GH_ORG,
     },
-    server: { host: e.HOST, port: e.PORT, publicUrl: e.BASE_URL?.replace(/\/+$/, "") },
+    server: { host: e.HOST, port: e.PORT, metricsPort: e.METRICS_PORT, publicUrl: e.BASE_URL?.replace(/\/+$/, "") },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? (production ? "json" : "pretty") },
     database: e.DATABASE_URL ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "pglite", dataDir: e.DATA_DIR },
     fallbackDir: e.FALLBACK_DIR,

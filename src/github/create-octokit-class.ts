@@ -1,4 +1,6 @@
 import { ProbotOctokit } from "probot";
+import { countGitHubRequests } from "../metrics/count-github-requests.js";
+import type { Metrics } from "../metrics/create-metrics.js";
 import { ConditionalReadCache } from "./conditional-read-cache.js";
 import { conditionalReads } from "./conditional-reads.js";
 import { resolveInPlaceRetryLimits, type InPlaceRetryLimits } from "./in-place-retry-limits.js";
@@ -19,6 +21,8 @@ export interface OctokitClassOptions extends Partial<InPlaceRetryLimits> {
    * one bounded cache per class, so per process, unless one is given; false sends every read in full.
    */
   conditionalReads?: ConditionalReadCache | false;
+  /** Where every request sent to GitHub and every secondary rate limit met are counted (`/metrics`). */
+  metrics?: Pick<Metrics, "githubRequests" | "githubSecondaryRateLimits">;
 }
 
 /**
@@ -49,6 +53,7 @@ export function createOctokitClass({
   retryAfterBaseValue,
   throttle: throttleEnabled = true,
   conditionalReads: cache = new ConditionalReadCache(),
+  metrics,
   ...given
 }: OctokitClassOptions = {}): typeof ProbotOctokit {
   const limits = resolveInPlaceRetryLimits(given);
@@ -56,7 +61,8 @@ export function createOctokitClass({
     throw new RangeError(`retryAfterBaseValue must be a number of milliseconds from 0 (got ${retryAfterBaseValue})`);
   }
   const baseValue = retryAfterBaseValue === undefined ? {} : { retryAfterBaseValue };
-  const Octokit = cache === false ? ProbotOctokit : ProbotOctokit.plugin(conditionalReads({ cache }));
+  const Conditional = cache === false ? ProbotOctokit : ProbotOctokit.plugin(conditionalReads({ cache }));
+  const Octokit = metrics === undefined ? Conditional : Conditional.plugin(countGitHubRequests(metrics.githubRequests));
   return Octokit.defaults((options: Record<string, unknown>): Record<string, unknown> => {
     const throttle = (options.throttle ?? {}) as Record<string, unknown>;
     const retry = (options.retry ?? {}) as Record<string, unknown>;
@@ -73,6 +79,7 @@ export function createOctokitClass({
         },
         onSecondaryRateLimit: (retryAfter: number, request: ThrottleRequestOptions, octokit: OctokitWithLog, retryCount: number): boolean => {
           const retry = retryCount < limits.secondaryRateLimitRetries && retryAfter <= limits.maxRetryAfterInPlaceSeconds;
+          metrics?.githubSecondaryRateLimits.inc({ action: retry ? "retried_in_place" : "job_deferred" });
           octokit.log.warn(
             { installationId, method: request.method, url: request.url, retryAfter, retryCount, retry },
             retry ? "GitHub secondary rate limit reached; retrying after retry-after" : "GitHub secondary rate limit reached; the job waits in the queue instead",

@@ -38,7 +38,7 @@ export async function fileDigest({
   const budget = ctx.rateLimit();
   const lowBudget = budget !== undefined && budget.remaining < config.rate.digest_only_below;
   const hint = fullListHint(headSha);
-  return upsertDigest({
+  const outcome = await upsertDigest({
     ctx,
     octokit,
     repoConfig: config,
@@ -60,4 +60,6 @@ export async function fileDigest({
         : {}),
     }),
   });
+  if (outcome.action !== "skipped") ctx.metrics.digests.inc({ outcome: outcome.action });
+  return outcome;
 }

@@ -81,6 +81,7 @@ export async function ingestRun({
     });
     const record = ledgerRecord({ key, headSha, result });
     await recordIngest(db, { ...record, error: record.error === null ? null : scrubSecrets(record.error) });
+    ctx.metrics.ingests.inc({ verdict: result.kind });
     ctx.log.info({ ...key, headSha, fromFork, verdict: result.kind, checkRunId: check?.checkRunId ?? null }, "run ingested");
     return { skipped: false, result };
   });

@@ -1,9 +1,15 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { GateResult } from "../checks/gate-result.js";
+import type { CommandOutcome } from "../commands/command-ledger.js";
 import type { Queryable } from "../db/database.js";
+import type { UpsertDigestOutcome } from "../digest/upsert-digest.js";
+import { countPendingFallbacks } from "../fallback/fallback-store.js";
 import { loadPatternFeedback } from "../feedback/load-pattern-feedback.js";
 import { FEEDBACK_OUTCOMES, type FeedbackOutcome, type PatternFeedback } from "../feedback/pattern-feedback.js";
 import type { JobQueue } from "../jobs/job-queue.js";
 import { DEAD_LETTER_QUEUE, jobNames } from "../jobs/job-policies.js";
+import { loadOldestWaitingAges } from "./load-oldest-waiting-ages.js";
+import { STATUS_CLASSES } from "./status-class.js";
 
 /** Patterns named in the `pattern` label (the most false positives); the rest are `other`. */
 export const PATTERN_LABEL_TOP = 10;
@@ -20,7 +26,36 @@ export interface Metrics {
   jobsProcessed: Counter<"queue" | "outcome">;
   jobDuration: Histogram<"queue">;
   githubRateLimitRemaining: Gauge<"installation">;
+  /** Ingests that gave a verdict, by `verdict` (a `GateResult` kind). */
+  ingests: Counter<"verdict">;
+  /** Digest updates that reached the issue, by `outcome` (an `UpsertDigestOutcome` action other than skipped). */
+  digests: Counter<"outcome">;
+  /** Every HTTP request sent to GitHub (each retry too), by `method`, `route` template and `status_class`. */
+  githubRequests: Counter<"method" | "route" | "status_class">;
+  /** Answers that were a secondary rate limit, by what the app did (`retried_in_place`, `job_deferred`). */
+  githubSecondaryRateLimits: Counter<"action">;
+  /** `/audit` commands handled, by `command` and `outcome`. */
+  commands: Counter<"command" | "outcome">;
+  /** Answers to requests on the webhook path, by `status_class`. */
+  webhookResponses: Counter<"status_class">;
 }
+
+/** Values of the `verdict` label of `audit_digest_ingests_total`. */
+export const INGEST_VERDICTS: readonly GateResult["kind"][] = [
+  "valid",
+  "invalid",
+  "signature_invalid",
+  "config_invalid",
+  "refused",
+  "missing",
+  "expired",
+  "not_ingested",
+  "stale",
+];
+/** Values of the `outcome` label of `audit_digest_digests_total`. */
+export const DIGEST_OUTCOMES: readonly Exclude<UpsertDigestOutcome["action"], "skipped">[] = ["created", "updated", "unchanged", "closed", "reopened"];
+/** Values of the `outcome` label of `audit_digest_commands_total`. */
+export const COMMAND_OUTCOMES: readonly CommandOutcome[] = ["done", "refused", "failed", "ignored"];
 
 /**
  * The registry `GET /metrics` exposes. Queue sizes and the false-positive feedback are read at
@@ -45,6 +80,26 @@ export function createMetrics({ queue, db }: { queue: JobQueue; db: Queryable })
     registers: [registry],
     async collect() {
       for (const name of jobNames) this.set({ queue: name }, await queue.size(name));
+    },
+  });
+  new Gauge({
+    name: "audit_digest_queue_oldest_job_age_seconds",
+    help:
+      "Seconds the oldest job that may run now has waited to be taken, by queue (the job kinds); 0 when none waits. " +
+      "Jobs waiting for a later start (a retry's backoff, a rate-limit reset) count from that start",
+    labelNames: ["queue"],
+    registers: [registry],
+    async collect() {
+      const ages = await loadOldestWaitingAges(db, jobNames);
+      for (const name of jobNames) this.set({ queue: name }, ages.get(name) ?? 0);
+    },
+  });
+  new Gauge({
+    name: "audit_digest_fallback_records_pending",
+    help: "Fallback records waiting to be filed: digests GitHub refused for a permission reason, kept redacted until re-driven or expired",
+    registers: [registry],
+    async collect() {
+      this.set(await countPendingFallbacks(db));
     },
   });
   new Gauge({
@@ -103,6 +158,47 @@ export function createMetrics({ queue, db }: { queue: JobQueue; db: Queryable })
       name: "audit_digest_github_rate_limit_remaining",
       help: "Last x-ratelimit-remaining seen from GitHub, by installation",
       labelNames: ["installation"],
+      registers: [registry],
+    }),
+    ingests: new Counter({
+      name: "audit_digest_ingests_total",
+      help: `Workflow run attempts ingested (a re-run included), by verdict (${INGEST_VERDICTS.join(", ")})`,
+      labelNames: ["verdict"],
+      registers: [registry],
+    }),
+    digests: new Counter({
+      name: "audit_digest_digests_total",
+      help: `Digest updates, by outcome (${DIGEST_OUTCOMES.join(", ")}: unchanged wrote nothing to the issue); an artifact older than or the same as the one applied is not counted`,
+      labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    githubRequests: new Counter({
+      name: "audit_digest_github_requests_total",
+      help:
+        "HTTP requests sent to GitHub, each retry counted, by method (GET, POST, PATCH, PUT, DELETE, other), route template " +
+        '(e.g. /repos/{owner}/{repo}/issues; a request to an absolute URL, such as a later page of a list, is "other") ' +
+        `and status class (${STATUS_CLASSES.join(", ")})`,
+      labelNames: ["method", "route", "status_class"],
+      registers: [registry],
+    }),
+    githubSecondaryRateLimits: new Counter({
+      name: "audit_digest_github_secondary_rate_limits_total",
+      help: "GitHub answers that were a secondary rate limit, by action (retried_in_place: waited out inside the request; job_deferred: the job goes back to the queue until retry-after)",
+      labelNames: ["action"],
+      registers: [registry],
+    }),
+    commands: new Counter({
+      name: "audit_digest_commands_total",
+      help:
+        "/audit commands handled, by command (help, status, rerun, dismiss, reopen, mute, unmute, invalid) and outcome " +
+        `(${COMMAND_OUTCOMES.join(", ")}: ignored is a command on an issue the app does not manage)`,
+      labelNames: ["command", "outcome"],
+      registers: [registry],
+    }),
+    webhookResponses: new Counter({
+      name: "audit_digest_webhook_responses_total",
+      help: `Answers to requests on the webhook path, by status class (${STATUS_CLASSES.join(", ")}: network is a request closed before its answer); 4xx is mostly a bad signature, 5xx a delivery that could not be recorded`,
+      labelNames: ["status_class"],
       registers: [registry],
     }),
   };
