@@ -18,9 +18,11 @@ export interface JobPolicy {
    */
   retryDelays: readonly number[];
   /**
-   * Seconds a running job may take before the queue counts it as failed and starts it again.
-   * At least twice the longest wait inside one GitHub request (`longestInPlaceWaitSeconds`),
-   * so a job that waits out a rate limit in place never runs beside its own retry.
+   * Seconds a running job may take before its worker counts it as failed (pg-boss then retries
+   * it). At least twice the longest wait inside one GitHub request (`longestInPlaceWaitSeconds`),
+   * so a job that waits out a rate limit in place is not failed for it. This is the limit for a
+   * live worker; a dead worker's job is taken back much sooner, once its lease runs out (see
+   * `JobLeaseSettings`).
    */
   expireInSeconds: number;
   installationGate: InstallationGate;

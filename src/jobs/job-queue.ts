@@ -2,14 +2,17 @@ import PgBoss from "pg-boss";
 import type { Logger } from "pino";
 import type { Database, Queryable } from "../db/database.js";
 import { jobInstallationProblem } from "./job-installation-problem.js";
+import { jobLeaseSettings, rowExpirySeconds, type JobLeaseSettings } from "./job-lease-settings.js";
+import { JOB_QUEUE_SCHEMA } from "./job-queue-schema.js";
 import type { JobData, JobName } from "./job-payloads.js";
 import { DEAD_LETTER_QUEUE, jobNames, jobPolicies, type JobPolicy } from "./job-policies.js";
 import { pgliteBossExecutor } from "./pglite-boss-executor.js";
 import { QueueWorker } from "./queue-worker.js";
 import { RefusedJobError } from "./refused-job-error.js";
+import { JOB_TAKE_BACKS_FIELD, jobsTakenBackTooOften, takeBackJobs } from "./take-back-jobs.js";
+import { TakeBackSweeper } from "./take-back-sweeper.js";
 
-/** The schema pg-boss keeps its tables in (its default). */
-export const JOB_QUEUE_SCHEMA = "pgboss";
+export { JOB_QUEUE_SCHEMA } from "./job-queue-schema.js";
 
 /**
  * The member of a stored job's data that names its kind, so a dead-lettered job (which pg-boss
@@ -22,10 +25,16 @@ export interface JobQueueOptions {
   /** PostgreSQL URL for pg-boss's own pool; omitted on PGlite, where it shares `db`. */
   databaseUrl: string | undefined;
   log: Logger;
-  /** Run maintenance (expiry, retention) and cron schedules in this process. */
+  /**
+   * Run maintenance (taking back jobs whose lease ran out, pg-boss's expiry and retention) and
+   * cron schedules in this process. On PGlite, a supervising start also takes back every job
+   * left active by the previous process (one process owns a PGlite database).
+   */
   supervise: boolean;
   /** Overrides of the retry policies in `jobPolicies`, by job kind. */
   policies?: Partial<Record<JobName, JobPolicy>>;
+  /** Overrides of the running jobs' lease (see `jobLeaseSettings`); the defaults suit production. */
+  lease?: Partial<JobLeaseSettings>;
 }
 
 export interface SendOptions {
@@ -46,30 +55,46 @@ export class JobQueue {
   readonly #boss: PgBoss;
   readonly #log: Logger;
   readonly #policies: Record<JobName, JobPolicy>;
+  readonly #lease: JobLeaseSettings;
+  readonly #sweeper: TakeBackSweeper | undefined;
   readonly #workers: Array<Pick<QueueWorker<never>, "name" | "stop" | "wake">> = [];
 
-  private constructor(boss: PgBoss, log: Logger, policies: Record<JobName, JobPolicy>) {
+  private constructor({ boss, log, policies, lease, sweeper }: { boss: PgBoss; log: Logger; policies: Record<JobName, JobPolicy>; lease: JobLeaseSettings; sweeper: TakeBackSweeper | undefined }) {
     this.#boss = boss;
     this.#log = log;
     this.#policies = policies;
+    this.#lease = lease;
+    this.#sweeper = sweeper;
   }
 
-  /** Connects pg-boss, installs or upgrades its schema, and creates every queue. */
-  static async start({ db, databaseUrl, log, supervise, policies: overrides }: JobQueueOptions): Promise<JobQueue> {
+  /**
+   * Connects pg-boss, installs or upgrades its schema, and creates every queue. A supervising
+   * queue takes back, every `takeBackIntervalSeconds`, the jobs whose lease ran out; on PGlite
+   * it first takes back every job left active by the previous process, before any worker runs.
+   */
+  static async start({ db, databaseUrl, log, supervise, policies: overrides, lease: leaseOverrides }: JobQueueOptions): Promise<JobQueue> {
     const policies = { ...jobPolicies, ...overrides };
+    const lease = jobLeaseSettings(leaseOverrides);
     const boss = new PgBoss({
       ...(databaseUrl ? { connectionString: databaseUrl, max: 5 } : { db: pgliteBossExecutor(db) }),
       supervise,
       schedule: supervise,
       migrate: true,
+      maintenanceIntervalSeconds: lease.maintenanceIntervalSeconds,
     });
     boss.on("error", (error) => log.error({ err: error }, "job queue error"));
     await boss.start();
     await createQueue(boss, DEAD_LETTER_QUEUE, {});
     for (const name of jobNames) {
-      await createQueue(boss, name, { ...queueRetryOptions(policies[name]), deadLetter: DEAD_LETTER_QUEUE });
+      await createQueue(boss, name, { ...queueOptions(policies[name], lease), deadLetter: DEAD_LETTER_QUEUE });
     }
-    return new JobQueue(boss, log, policies);
+    if (supervise && !databaseUrl) await takeBackLeftovers({ boss, lease, log });
+    let sweeper: TakeBackSweeper | undefined;
+    if (supervise) {
+      sweeper = new TakeBackSweeper({ db: boss.getDb(), queues: jobNames, settings: lease, log });
+      sweeper.start();
+    }
+    return new JobQueue({ boss, log, policies, lease, sweeper });
   }
 
   /**
@@ -80,8 +105,10 @@ export class JobQueue {
     const problem = jobInstallationProblem(data);
     if (problem) throw new Error(`Job "${name}" refused: ${problem}`);
     const { tx, startAfter } = options;
-    const id = await this.#boss.send(name, { ...data, [JOB_KIND_FIELD]: name }, {
-      ...queueRetryOptions(this.#policies[name]),
+    // A job sent again (deferred, or back from the dead-letter queue) starts with no take-backs.
+    const { [JOB_TAKE_BACKS_FIELD]: _takenBack, ...fresh } = data as JobData<N> & { [JOB_TAKE_BACKS_FIELD]?: number };
+    const id = await this.#boss.send(name, { ...fresh, [JOB_KIND_FIELD]: name }, {
+      ...queueOptions(this.#policies[name], this.#lease),
       deadLetter: DEAD_LETTER_QUEUE,
       ...(startAfter ? { startAfter } : {}),
       ...(tx ? { db: { executeSql: (text: string, values: unknown[]) => tx.query(text, values) } } : {}),
@@ -106,7 +133,8 @@ export class JobQueue {
    * worker wait `pollIntervalSeconds` before asking again (see `QueueWorker`). Each job is
    * completed or failed on its own. A handler that throws fails the job: it is retried after
    * the policy's next delay (30 s, 5 min, 30 min…) and, once they are spent, moved to the
-   * dead-letter queue; a `RefusedJobError` goes there at once.
+   * dead-letter queue; a `RefusedJobError` goes there at once. While the handler runs, the
+   * job's lease is renewed; a job running longer than its policy's `expireInSeconds` fails.
    */
   work<N extends JobName>(
     name: N,
@@ -118,9 +146,15 @@ export class JobQueue {
       name,
       concurrency: options.concurrency,
       pollIntervalSeconds: options.pollIntervalSeconds,
+      timeLimitSeconds: this.#policies[name].expireInSeconds,
+      lease: this.#lease,
       log: this.#log,
       run: async (job) => {
-        const { [JOB_KIND_FIELD]: _kind, ...data } = job.data as JobData<N> & { [JOB_KIND_FIELD]?: string };
+        const {
+          [JOB_KIND_FIELD]: _kind,
+          [JOB_TAKE_BACKS_FIELD]: _takenBack,
+          ...data
+        } = job.data as JobData<N> & { [JOB_KIND_FIELD]?: string; [JOB_TAKE_BACKS_FIELD]?: number };
         try {
           await handler({ id: job.id, name, data: data as JobData<N> });
         } catch (error) {
@@ -178,6 +212,7 @@ export class JobQueue {
   async stop(timeoutSeconds: number): Promise<void> {
     const started = Date.now();
     const deadline = started + timeoutSeconds * 1000;
+    await this.#sweeper?.stop();
     const workers = this.#workers.splice(0);
     const leftovers = await Promise.all(workers.map(async (worker) => ({ name: worker.name, ids: await worker.stop(deadline) })));
     for (const { name, ids } of leftovers) {
@@ -194,9 +229,36 @@ export class JobQueue {
   }
 }
 
-/** A policy in pg-boss's terms: one retry per delay, each delay set per attempt (see `#prepareRetry`). */
-function queueRetryOptions(policy: JobPolicy): { retryLimit: number; retryDelay: number; retryBackoff: boolean; expireInSeconds: number } {
-  return { retryLimit: policy.retryDelays.length, retryDelay: policy.retryDelays[0] ?? 0, retryBackoff: false, expireInSeconds: policy.expireInSeconds };
+/**
+ * A policy in pg-boss's terms: one retry per delay, each delay set per attempt (see
+ * `#prepareRetry`). The row's expiry is the first lease plus its grace (`rowExpirySeconds`),
+ * renewed while the job runs; the policy's `expireInSeconds` is the worker's time limit.
+ */
+function queueOptions(
+  policy: JobPolicy,
+  lease: JobLeaseSettings,
+): { retryLimit: number; retryDelay: number; retryBackoff: boolean; expireInSeconds: number } {
+  return { retryLimit: policy.retryDelays.length, retryDelay: policy.retryDelays[0] ?? 0, retryBackoff: false, expireInSeconds: rowExpirySeconds(lease) };
+}
+
+/**
+ * At a PGlite start, before any worker runs: every job still active was left by the previous
+ * process (it was killed, or its machine went down), so it is taken back to run at once without
+ * spending a retry (see `takeBackJobs`). A job taken back `freeTakeBacks` times already is
+ * failed instead, which spends a retry, so a job that kills the process ends in the dead-letter
+ * queue rather than taking every start down.
+ */
+async function takeBackLeftovers({ boss, lease, log }: { boss: PgBoss; lease: JobLeaseSettings; log: Logger }): Promise<void> {
+  const db = boss.getDb();
+  const taken = await takeBackJobs({ db, scope: { kind: "all" }, freeTakeBacks: lease.freeTakeBacks });
+  const tooOften = await jobsTakenBackTooOften({ db, freeTakeBacks: lease.freeTakeBacks });
+  const error = { message: `the process running this job stopped ${lease.freeTakeBacks + 1} times while it ran` };
+  for (const { name, id } of tooOften) await boss.fail(name, id, error);
+  if (taken.length + tooOften.length === 0) return;
+  log.warn(
+    { takenBack: taken.length, failed: tooOften.length, jobs: [...taken, ...tooOften] },
+    "jobs left running by the previous process were taken back: they run again now, without spending a retry (those it left running too often were failed)",
+  );
 }
 
 /** Creates the queue if missing (pg-boss ignores a concurrent duplicate) and applies `options`. */

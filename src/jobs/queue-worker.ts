@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type PgBoss from "pg-boss";
 import type { Logger } from "pino";
+import { JobLease } from "./job-lease.js";
+import type { JobLeaseSettings } from "./job-lease-settings.js";
 
 /** One fetched job as the worker runs it. */
 export type FetchedJob<T> = PgBoss.JobWithMetadata<T>;
@@ -12,6 +14,13 @@ export interface QueueWorkerOptions<T> {
   concurrency: number;
   /** How long to wait before asking again after a fetch found no job. */
   pollIntervalSeconds: number;
+  /**
+   * Seconds a job may run before the worker counts it as failed (its slot is freed, and pg-boss
+   * retries it): the job policy's `expireInSeconds`.
+   */
+  timeLimitSeconds: number;
+  /** Each running job's lease is renewed while it runs (see `JobLease`). */
+  lease: JobLeaseSettings;
   log: Logger;
   /** Runs one job. Resolving completes it; rejecting fails it (pg-boss retries or dead-letters it). */
   run: (job: FetchedJob<T>) => Promise<void>;
@@ -23,6 +32,10 @@ export interface QueueWorkerOptions<T> {
  * jobs and a slot is free. Only a fetch that finds none waits out the polling interval (cut
  * short by `wake`), so a backlog is worked as fast as the jobs run, not one job per interval
  * per slot.
+ *
+ * While a job runs its lease is renewed (`JobLease`), so a job that runs long is never taken
+ * back from a live worker, and a dead worker's jobs are taken back within about a minute. A run
+ * whose lease was lost does not record its outcome: the job is another run's by then.
  *
  * pg-boss's own `work` is not used for this: its loop waits out the interval after every fetch
  * and completes or fails a fetched batch as a whole.
@@ -116,22 +129,27 @@ export class QueueWorker<T> {
   }
 
   async #runOne(job: FetchedJob<T>): Promise<void> {
-    const { boss, name, log, run } = this.#options;
+    const { boss, name, log, run, timeLimitSeconds } = this.#options;
+    const lease = new JobLease({ db: boss.getDb(), name, id: job.id, startedOn: job.startedOn, settings: this.#options.lease, log });
     try {
       let outcome: { ok: true } | { ok: false; error: unknown };
+      lease.start();
       try {
-        await withinSeconds(run(job), job.expireInSeconds);
+        await withinSeconds(run(job), timeLimitSeconds);
         outcome = { ok: true };
       } catch (error) {
         outcome = { ok: false, error };
+      } finally {
+        await lease.stop();
       }
+      if (!(await lease.held())) return;
       try {
         if (outcome.ok) await boss.complete(name, job.id);
         else await boss.fail(name, job.id, outcome.error as object);
       } catch (error) {
         log.error(
           { err: error, queue: name, jobId: job.id },
-          "recording a job's outcome failed; the queue starts it again once it expires (check the database connection)",
+          "recording a job's outcome failed; the job is taken back once its lease runs out and runs again (check the database connection)",
         );
       }
     } finally {
@@ -148,7 +166,7 @@ async function withinSeconds(promise: Promise<void>, seconds: number): Promise<v
   const ms = Math.max(1, seconds) * 1000;
   const timer = new AbortController();
   const timeout = sleep(ms, undefined, { signal: timer.signal }).then(
-    () => Promise.reject(new Error(`the job did not finish within ${ms} ms (its queue's expireInSeconds); it is retried`)),
+    () => Promise.reject(new Error(`the job did not finish within ${ms} ms (its policy's expireInSeconds); it is retried`)),
     () => undefined,
   );
   try {

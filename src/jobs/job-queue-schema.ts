@@ -1,0 +1,2 @@
+/** The schema pg-boss keeps its tables in (its default). */
+export const JOB_QUEUE_SCHEMA = "pgboss";
