@@ -210,10 +210,11 @@ export function createRequestDispatcher(deps: DispatcherDependencies): (request:
 
       const fault = deps.faults.fire(method, match.operation.route);
       if (fault && fault.latencyMs > 0) await sleep(fault.latencyMs, request.signal);
-      if (fault?.status !== undefined) {
-        const faultHeaders: Record<string, string> = fault.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter) } : {};
-        throw new GitHubError(fault.status, fault.message, { headers: faultHeaders });
-      }
+      const faultError =
+        fault?.status === undefined
+          ? undefined
+          : new GitHubError(fault.status, fault.message, { headers: fault.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter) } : {} });
+      if (faultError && !fault?.afterWrite) throw faultError;
       if (unparsable) throw new GitHubError(400, "Problems parsing JSON");
 
       let repo: SimRepository | undefined;
@@ -253,6 +254,8 @@ export function createRequestDispatcher(deps: DispatcherDependencies): (request:
         rateLimitStatus: (wanted) => deps.limiter.status(key, wanted),
       };
       const result: RouteResult = await definition.handler(context);
+      // Carried out, and the answer lost on the way back.
+      if (faultError) throw faultError;
       const status = result.status ?? 200;
       const merged = { ...headers, ...result.headers };
       const response = result.raw

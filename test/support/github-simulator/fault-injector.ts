@@ -1,11 +1,23 @@
 export interface FaultSpec {
   /** HTTP method; any when omitted (or given as a prefix of `route`, e.g. "POST /repos/{owner}/{repo}/issues"). */
   method?: string;
-  /** Route template as in the OpenAPI description, e.g. "/repos/{owner}/{repo}/issues". */
+  /** Route template as in the OpenAPI description, e.g. "/repos/{owner}/{repo}/issues"; `*` matches every route. */
   route: string;
   /** Status to answer with; omit for a latency-only fault. */
   status?: 400 | 401 | 403 | 404 | 410 | 422 | 429 | 451 | 500 | 502 | 503 | 504;
   message?: string;
+  /**
+   * GitHub carries the request out (the handler runs, a write happens) and then answers with
+   * `status` anyway, as a proxy that loses the answer does: the client cannot tell whether its
+   * write took place. Without it, the fault answers before anything is done.
+   */
+  afterWrite?: boolean;
+  /**
+   * A secondary rate limit: 403 with GitHub's secondary-limit message and a `retry-after`
+   * (`retryAfter`, 1 s unless given), answered before anything is done. `status` and
+   * `message` are then ignored.
+   */
+  secondaryRateLimit?: boolean;
   /** Fire this many times, then remove itself. */
   times?: number;
   /** Share of matching requests that fail (0..1), drawn from the simulator's seeded random source. */
@@ -27,7 +39,14 @@ export interface FiredFault {
   message: string;
   latencyMs: number;
   retryAfter: number | undefined;
+  /** Answer `status` only after the request was carried out. */
+  afterWrite: boolean;
 }
+
+/** GitHub's words for a secondary rate limit (the request id follows them). */
+export const SECONDARY_LIMIT_MESSAGE =
+  "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. " +
+  "If you reach out to GitHub Support for help, please include the request ID";
 
 export interface FaultInjector {
   inject(spec: FaultSpec): FaultHandle;
@@ -79,18 +98,23 @@ export function createFaultInjector(random: () => number): FaultInjector {
     },
     fire(method, route) {
       for (const fault of faults) {
-        if (fault.route !== route || (fault.method !== undefined && fault.method !== method)) continue;
+        if ((fault.route !== "*" && fault.route !== route) || (fault.method !== undefined && fault.method !== method)) continue;
         if (fault.spec.rate !== undefined && random() >= fault.spec.rate) continue;
         fault.fired += 1;
         if (fault.spec.times !== undefined && fault.fired >= fault.spec.times) {
           faults = faults.filter((candidate) => candidate !== fault);
         }
+        const latencyMs = fault.spec.latencyMs ?? 0;
+        if (fault.spec.secondaryRateLimit) {
+          return { status: 403, message: `${SECONDARY_LIMIT_MESSAGE}.`, latencyMs, retryAfter: fault.spec.retryAfter ?? 1, afterWrite: false };
+        }
         const status = fault.spec.status;
         return {
           status,
           message: fault.spec.message ?? (status === undefined ? "" : (DEFAULT_MESSAGES[status] ?? "Error")),
-          latencyMs: fault.spec.latencyMs ?? 0,
+          latencyMs,
           retryAfter: fault.spec.retryAfter,
+          afterWrite: status !== undefined && fault.spec.afterWrite === true,
         };
       }
       return undefined;
