@@ -1,13 +1,9 @@
-import { generateKeyPairSync } from "node:crypto";
 import type { AppConfig } from "../../src/config/app-config.js";
 import { loadEnvConfig } from "../../src/config/load-env-config.js";
+import { testAppKey } from "./test-app-key.js";
 
-/** An RSA key made once per test file, standing in for a GitHub App's private key. */
-export const testPrivateKey = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: "pkcs8", format: "pem" },
-  publicKeyEncoding: { type: "spki", format: "pem" },
-}).privateKey;
+/** An RSA key made once per test file, standing in for a GitHub App's private key (the simulator holds its public key). */
+export const testPrivateKey = testAppKey.privateKey;
 
 export const TEST_WEBHOOK_SECRET = "test-webhook-secret";
 export const TEST_APP_ID = 4242;
