@@ -4,6 +4,7 @@ import type { Metrics } from "../metrics/create-metrics.js";
 import { ConditionalReadCache } from "./conditional-read-cache.js";
 import { conditionalReads } from "./conditional-reads.js";
 import { resolveInPlaceRetryLimits, type InPlaceRetryLimits } from "./in-place-retry-limits.js";
+import { noBlindRetries } from "./no-blind-retries.js";
 
 export interface OctokitClassOptions extends Partial<InPlaceRetryLimits> {
   /**
@@ -43,7 +44,10 @@ type OctokitWithLog = { log: { warn: (obj: object, msg: string) => void } };
  * - a secondary rate limit is retried in place only while `retry-after` is at most
  *   `maxRetryAfterInPlaceSeconds`, at most `secondaryRateLimitRetries` times; otherwise the
  *   job is deferred by `retry-after`;
- * - 5xx and network failures are retried `serverErrorRetries` times with backoff; other 4xx never.
+ * - 5xx and network failures are retried `serverErrorRetries` times with backoff; other 4xx never;
+ *   creates (issues, comments, check runs) and check run updates with annotations are not
+ *   repeated blindly after a 5xx, since GitHub may have carried them out: their callers look
+ *   first (`noBlindRetries`, `createOnce`).
  * The function form of `defaults` keeps Probot's throttle state (the Redis connection when
  * `REDIS_URL` is set), which the object form would overwrite. An installation's reads of its
  * configuration files and issues are conditional (`If-None-Match`), so unchanged ones cost no
@@ -63,7 +67,7 @@ export function createOctokitClass({
   const baseValue = retryAfterBaseValue === undefined ? {} : { retryAfterBaseValue };
   const Conditional = cache === false ? ProbotOctokit : ProbotOctokit.plugin(conditionalReads({ cache }));
   const Octokit = metrics === undefined ? Conditional : Conditional.plugin(countGitHubRequests(metrics.githubRequests));
-  return Octokit.defaults((options: Record<string, unknown>): Record<string, unknown> => {
+  return Octokit.plugin(noBlindRetries()).defaults((options: Record<string, unknown>): Record<string, unknown> => {
     const throttle = (options.throttle ?? {}) as Record<string, unknown>;
     const retry = (options.retry ?? {}) as Record<string, unknown>;
     const installationId = readInstallationId(options);

@@ -8,7 +8,11 @@ export interface InPlaceRetryLimits {
   secondaryRateLimitRetries: number;
   /** Longest `retry-after` (seconds) waited in place; a longer one defers the job instead. */
   maxRetryAfterInPlaceSeconds: number;
-  /** Retries of a 5xx or network failure (plugin-retry waits 1, 4, 9, … seconds: the attempt squared). */
+  /**
+   * Retries of a 5xx or network failure (plugin-retry waits 1, 4, 9, … seconds: the attempt
+   * squared). Creates are never retried here: GitHub may have carried one out before failing,
+   * so its caller looks first (`noBlindRetries`, `createOnce`).
+   */
   serverErrorRetries: number;
 }
 
