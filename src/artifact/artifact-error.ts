@@ -4,6 +4,7 @@ export type ArtifactErrorCode =
   | "invalid_encoding"
   | "too_deep"
   | "invalid_json"
+  | "duplicate_key"
   | "string_too_long"
   | "too_many_hits"
   | "schema"

@@ -4,7 +4,9 @@ import type { ArtifactLimits } from "./artifact-limits.js";
 import { resolveArtifactLimits } from "./artifact-limits.js";
 import type { ConsumerArtifact } from "./consumer-artifact-schema.js";
 import { consumerArtifactSchema } from "./consumer-artifact-schema.js";
+import { findDuplicateKey } from "./find-duplicate-key.js";
 import { findLongStrings, hasLongStrings } from "./find-long-strings.js";
+import { findLoneSurrogate } from "./find-lone-surrogate.js";
 import { findUnknownFields } from "./find-unknown-fields.js";
 import { quickCheckHits } from "./quick-check-hits.js";
 import { scanJsonDepth } from "./scan-json-depth.js";
@@ -124,6 +126,15 @@ export function parseArtifact(input: Uint8Array | string, options: ParseArtifact
     return fail({ path: "", code: "schema", message: `expected a JSON object at the top level, received ${kind}` });
   }
   const record = document as Record<string, unknown>;
+
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== undefined) {
+    return fail({ path: duplicate, code: "duplicate_key", message: "member name appears more than once in the same object" });
+  }
+  const loneSurrogate = findLoneSurrogate(text, record);
+  if (loneSurrogate !== undefined) {
+    return fail({ path: loneSurrogate, code: "invalid_encoding", message: "string holds an unpaired UTF-16 surrogate (a \\uD800–\\uDFFF escape without its pair)" });
+  }
 
   const quick = quickParse(record, limits);
   if (quick !== undefined) return quick;

@@ -1,9 +1,10 @@
+import { jsonStringEnd } from "./json-string-end.js";
+
 const OPEN_BRACE = 0x7b;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACE = 0x7d;
 const CLOSE_BRACKET = 0x5d;
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 
 export type DepthScan = { ok: true; maxDepth: number } | { ok: false; offset: number };
 
@@ -19,7 +20,7 @@ export function scanJsonDepth(text: string, limit: number): DepthScan {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
-      i = stringEnd(text, i);
+      i = jsonStringEnd(text, i);
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       depth++;
       if (depth > limit) return { ok: false, offset: i };
@@ -29,21 +30,4 @@ export function scanJsonDepth(text: string, limit: number): DepthScan {
     }
   }
   return { ok: true, maxDepth };
-}
-
-/**
- * Index of the quote that closes the string opened at `open` (`text.length` if none): the
- * first quote after it preceded by an even run of backslashes, as reading the string one
- * character at a time (a backslash escaping the next) would find. `indexOf` jumps over the
- * string's contents, which is most of an artifact.
- */
-function stringEnd(text: string, open: number): number {
-  let quote = text.indexOf('"', open + 1);
-  while (quote !== -1) {
-    let backslashes = 0;
-    while (quote - 1 - backslashes > open && text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
-    if (backslashes % 2 === 0) return quote;
-    quote = text.indexOf('"', quote + 1);
-  }
-  return text.length;
 }
