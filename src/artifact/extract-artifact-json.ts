@@ -3,6 +3,7 @@ import { Unzip, UnzipInflate } from "fflate";
 import type { ArtifactError } from "./artifact-error.js";
 import type { ArtifactLimits } from "./artifact-limits.js";
 import { resolveArtifactLimits } from "./artifact-limits.js";
+import { findZipSymlink } from "./find-zip-symlink.js";
 import { zipEntryNameProblem } from "./zip-entry-name-problem.js";
 
 /** The file the producer puts at the root of the uploaded artifact. */
@@ -53,6 +54,8 @@ export function extractArtifactJson(zip: Uint8Array, options: ExtractArtifactOpt
     );
   }
   if (zip.byteLength < 4 || zip[0] !== 0x50 || zip[1] !== 0x4b) return failWith("zip_invalid", "not a zip archive");
+  const symlink = findZipSymlink(zip, limits.maxZipEntries);
+  if (symlink !== undefined) return failWith("zip_unsafe_entry", `archive entry ${quote(symlink)} is refused: symbolic link`);
 
   let failure: { code: ArtifactError["code"]; message: string } | undefined;
   const names: string[] = [];
