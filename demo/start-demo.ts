@@ -35,7 +35,8 @@ export async function startDemo({ pagePort, say, log }: { pagePort: number; say:
     const dataDir = await mkdtemp(join(tmpdir(), "audit-digest-demo-"));
     stops.push(() => rm(dataDir, { recursive: true, force: true }));
 
-    const sim = createGitHubSimulator({ app: { id: DEMO.appId, slug: "audit-digest-demo", name: "audit-digest demo" } });
+    const appKey = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+    const sim = createGitHubSimulator({ app: { id: DEMO.appId, slug: "audit-digest-demo", name: "audit-digest demo", publicKey: appKey.publicKey } });
     arrangeDemoWorld(sim);
     const github = await sim.listen();
     stops.push(() => sim.close());
@@ -49,7 +50,7 @@ export async function startDemo({ pagePort, say, log }: { pagePort: number; say:
     const hmacKeys = `demo:${randomBytes(32).toString("hex")}`;
     const config = loadEnvConfig({
       APP_ID: String(DEMO.appId),
-      PRIVATE_KEY: generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } }).privateKey,
+      PRIVATE_KEY: appKey.privateKey,
       WEBHOOK_SECRET: webhookSecret,
       AUDIT_HMAC_KEYS: hmacKeys,
       GHE_HOST: github.host,

@@ -1,16 +1,13 @@
-import { generateKeyPairSync } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { verify } from "@octokit/webhooks-methods";
 import { Probot, ProbotOctokit } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testAppKey } from "../support/test-app-key.js";
 import { createGitHubSimulator, requestFailure } from "../support/github-simulator/index.js";
 
-const { privateKey } = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: "pkcs8", format: "pem" },
-  publicKeyEncoding: { type: "spki", format: "pem" },
-});
+/** The app key the simulator knows by default (its public half). */
+const { privateKey } = testAppKey;
 
 /**
  * Octokit as Probot builds it, answering from the simulator. Throttling is off here: its write

@@ -1,16 +1,13 @@
-import { generateKeyPairSync } from "node:crypto";
 import { createServer } from "node:net";
 import { Octokit } from "@octokit/core";
 import { pino } from "pino";
 import { Probot, ProbotOctokit, Server } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
+import { testAppKey } from "../support/test-app-key.js";
 import { createGitHubSimulator, type GitHubSimulator, type SimulatorServer } from "../support/github-simulator/index.js";
 
-const { privateKey } = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: "pkcs8", format: "pem" },
-  publicKeyEncoding: { type: "spki", format: "pem" },
-});
+/** The app key the simulator knows by default (its public half). */
+const { privateKey } = testAppKey;
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -1,11 +1,14 @@
+import { createPublicKey } from "node:crypto";
+import { testAppKey } from "../test-app-key.js";
 import { createSimulatorFetch } from "./create-simulator-fetch.js";
 import { newDeliveryGuid, sendWebhook, type WebhookInput } from "./deliver-webhook.js";
 import { createRequestDispatcher } from "./dispatch-request.js";
 import { createFaultInjector, type FaultHandle, type FaultSpec } from "./fault-injector.js";
-import { loadOpenApiSubset } from "./load-openapi-subset.js";
+import { readOpenApiSubset } from "./load-openapi-subset.js";
 import { createRateLimiter, installationLimiterKey, type RateResource } from "./rate-limiter.js";
 import { requestMatches, type LoggedRequest, type RequestFilter } from "./request-log.js";
 import { createRequestValidator, type RequestValidator } from "./request-validator.js";
+import { createResponseValidator, type ResponseValidator } from "./response-validator.js";
 import type { BlobStore, RouteDefinition } from "./route-definition.js";
 import { createRouteMatcher } from "./route-matcher.js";
 import { actionsRoutes } from "./routes/actions-routes.js";
@@ -37,8 +40,12 @@ export interface GitHubSimulatorOptions {
   searchLagMs?: number;
   /** Web host for html_url values (default "github.com"). */
   host?: string;
-  /** The simulated GitHub App; `id` must match the `iss` of the JWTs the app signs (Probot's APP_ID). */
-  app?: { id?: number; slug?: string; name?: string };
+  /**
+   * The simulated GitHub App; `id` must match the `iss` of the JWTs the app signs (Probot's
+   * APP_ID), and `publicKey` (PEM) their signature: by default the public half of the tests'
+   * app key (test/support/test-app-key.ts, whose private half `testPrivateKey` is).
+   */
+  app?: { id?: number; slug?: string; name?: string; publicKey?: string };
   /** Seed for the random share of requests `injectFault({ rate })` fails. */
   seed?: number;
 }
@@ -91,6 +98,7 @@ const ALL_ROUTES: RouteDefinition[] = [
 
 /** Compiled schemas are kept across simulators: compiling them is the costly part of a request. */
 let sharedValidator: RequestValidator | undefined;
+let sharedResponseValidator: ResponseValidator | undefined;
 
 export function createGitHubSimulator(options: GitHubSimulatorOptions = {}): GitHubSimulator {
   const now = options.now ?? Date.now;
@@ -98,10 +106,16 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions = {}): Git
     now,
     htmlHost: options.host ?? "github.com",
     searchLagMs: options.searchLagMs ?? 60_000,
-    app: { id: options.app?.id ?? 1, slug: options.app?.slug ?? "audit-digest", name: options.app?.name ?? "audit-digest" },
+    app: {
+      id: options.app?.id ?? 1,
+      slug: options.app?.slug ?? "audit-digest",
+      name: options.app?.name ?? "audit-digest",
+      publicKey: createPublicKey(options.app?.publicKey ?? testAppKey.publicKey),
+    },
   });
 
-  const operations = loadOpenApiSubset();
+  const subset = readOpenApiSubset();
+  const operations = subset.operations;
   const routes = new Map(ALL_ROUTES.map((route) => [`${route.method} ${route.route}`, route]));
   for (const operation of operations) {
     if (!routes.has(`${operation.method} ${operation.route}`)) throw new Error(`No handler for ${operation.method} ${operation.route}`);
@@ -132,6 +146,7 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions = {}): Git
     limiter,
     faults,
     validate: (sharedValidator ??= createRequestValidator()),
+    validateResponse: (sharedResponseValidator ??= createResponseValidator(subset)),
     matchRoute: createRouteMatcher(operations),
     routes,
     blobs,
@@ -172,7 +187,7 @@ export function createGitHubSimulator(options: GitHubSimulatorOptions = {}): Git
     schemaViolations,
     assertNoViolations: () => {
       if (schemaViolations.length > 0) {
-        throw new Error(`The GitHub simulator refused ${schemaViolations.length} request(s):\n${formatViolations(schemaViolations)}`);
+        throw new Error(`The GitHub simulator recorded ${schemaViolations.length} violation(s) of GitHub's API contract:\n${formatViolations(schemaViolations)}`);
       }
     },
     injectFault: (spec) => faults.inject(spec),

@@ -5,7 +5,9 @@ import { entityTag, ifNoneMatchHits } from "./entity-tag.js";
 import { GitHubError, notFound } from "./github-error.js";
 import { installationLimiterKey, type RateLimiter, type RateLimitStatus, type RateResource } from "./rate-limiter.js";
 import type { LoggedRequest } from "./request-log.js";
+import type { SubsetOperation } from "./load-openapi-subset.js";
 import type { RequestValidator } from "./request-validator.js";
+import type { ResponseValidator } from "./response-validator.js";
 import type { BlobStore, RouteContext, RouteDefinition, RouteResult } from "./route-definition.js";
 import type { RouteMatch } from "./route-matcher.js";
 import type { SchemaViolation } from "./schema-violation.js";
@@ -30,6 +32,8 @@ export interface DispatcherDependencies {
   limiter: RateLimiter;
   faults: FaultInjector;
   validate: RequestValidator;
+  /** Checks every JSON answer against GitHub's response schemas: a breach is a simulator bug. */
+  validateResponse: ResponseValidator;
   matchRoute: (method: string, pathname: string) => RouteMatch | undefined;
   routes: Map<string, RouteDefinition>;
   blobs: BlobStore;
@@ -147,8 +151,14 @@ export function createRequestDispatcher(deps: DispatcherDependencies): (request:
       at: state.now(),
       ...(bodyText !== undefined ? { requestBody: parsedBody } : {}),
     };
-    const headers: Record<string, string> = { "x-github-request-id": requestId, "x-github-api-version-selected": "2022-11-28" };
+    const headers: Record<string, string> = {
+      "x-github-request-id": requestId,
+      "x-github-api-version-selected": "2022-11-28",
+      // GitHub's clock: Octokit's app auth reads it to correct a JWT refused for clock skew.
+      date: new Date(state.now()).toUTCString(),
+    };
     let release: (() => void) | undefined;
+    let operation: SubsetOperation | undefined;
     let response: SimResponse;
     try {
       if (method === "GET" && pathname.startsWith(BLOB_PREFIX)) {
@@ -173,6 +183,11 @@ export function createRequestDispatcher(deps: DispatcherDependencies): (request:
     } finally {
       release?.();
     }
+    const problem = operation ? deps.validateResponse(operation, response) : undefined;
+    if (problem) {
+      deps.violations.push({ method, path: pathname, route: entry.route, where: "response", message: problem.message, errors: problem.errors });
+      response = jsonResponse(500, { message: `GitHub simulator bug: ${problem.message}`, documentation_url: "https://docs.github.com/rest" }, headers);
+    }
     entry.status = response.status;
     entry.durationMs = performance.now() - started;
     deps.log.push(entry);
@@ -186,6 +201,7 @@ export function createRequestDispatcher(deps: DispatcherDependencies): (request:
         throw notFound();
       }
       entry.route = `${method} ${match.operation.route}`;
+      operation = match.operation;
       const actor = authenticateRequest(state, request.headers.get("authorization"));
       if (actor.kind === "installation") entry.installationId = actor.installation.id;
       checkAuthKind(definition, actor);

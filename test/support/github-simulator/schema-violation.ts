@@ -6,8 +6,12 @@ export interface SchemaViolation {
   path: string;
   /** Method and template when the route is known. */
   route: string | undefined;
-  /** "route": no such operation; "path"/"query"/"body": schema failure; "simulator": the simulator itself failed. */
-  where: "route" | "path" | "query" | "body" | "simulator";
+  /**
+   * "route": no such operation; "path"/"query"/"body": the request breaks the schema;
+   * "response": the simulator's answer breaks GitHub's response schema; "simulator": the
+   * simulator itself failed. The last two are simulator bugs, not the app's.
+   */
+  where: "route" | "path" | "query" | "body" | "response" | "simulator";
   message: string;
   errors?: ErrorObject[];
 }

@@ -1,4 +1,5 @@
 /** The world the simulator keeps, shaped the way GitHub keeps it: per installation and repository. */
+import type { KeyObject } from "node:crypto";
 
 export type PermissionLevel = "read" | "write" | "admin";
 export type InstallationPermissions = Record<string, PermissionLevel>;
@@ -14,6 +15,8 @@ export interface SimApp {
   id: number;
   slug: string;
   name: string;
+  /** The app's public key: the JWTs it signs are checked with it (RS256). */
+  publicKey: KeyObject;
   owner: SimUser;
   botUser: SimUser;
   createdAt: number;
@@ -228,7 +231,7 @@ export interface SimulatorStateOptions {
   now: () => number;
   htmlHost: string;
   searchLagMs: number;
-  app: { id: number; slug: string; name: string };
+  app: { id: number; slug: string; name: string; publicKey: KeyObject };
 }
 
 export function createSimulatorState(options: SimulatorStateOptions): SimulatorState {

@@ -1,4 +1,4 @@
-import { repositoryJson, userJson } from "./account-json.js";
+import { repositoryJson } from "./account-json.js";
 import { nodeId, type ApiUrls } from "./api-urls.js";
 import { isoTime } from "./iso-time.js";
 import type { SimArtifact, SimRepository, SimWorkflowRun } from "./simulator-state.js";
@@ -8,17 +8,22 @@ export function workflowRunJson(repo: SimRepository, run: SimWorkflowRun, urls: 
   const repository = repositoryJson(repo, urls);
   const isFork = run.headRepository.fullName.toLowerCase() !== repo.fullName.toLowerCase();
   const headRepository = isFork
-    ? {
-        id: run.headRepository.id,
-        node_id: nodeId("Repository", run.headRepository.id),
-        name: run.headRepository.fullName.split("/")[1] ?? repo.name,
-        full_name: run.headRepository.fullName,
-        owner: userJson(run.headRepository.owner, urls),
-        private: false,
-        fork: true,
-        html_url: `${urls.html}/${run.headRepository.fullName}`,
-        url: `${urls.api}/repos/${run.headRepository.fullName}`,
-      }
+    ? repositoryJson(
+        {
+          id: run.headRepository.id,
+          owner: run.headRepository.owner,
+          name: run.headRepository.fullName.split("/")[1] ?? repo.name,
+          fullName: run.headRepository.fullName,
+          private: false,
+          archived: false,
+          hasIssues: true,
+          defaultBranch: repo.defaultBranch,
+          createdAt: repo.createdAt,
+          openIssues: 0,
+          fork: true,
+        },
+        urls,
+      )
     : repository;
   return {
     id: run.id,
@@ -33,10 +38,25 @@ export function workflowRunJson(repo: SimRepository, run: SimWorkflowRun, urls: 
     status: run.status,
     conclusion: run.conclusion,
     workflow_id: 1,
+    display_title: run.name,
     url: api,
     html_url: `${urls.html}/${repo.fullName}/actions/runs/${run.id}`,
+    jobs_url: `${api}/jobs`,
+    logs_url: `${api}/logs`,
+    check_suite_url: `${urls.api}/repos/${repo.fullName}/check-suites/${run.id}`,
     artifacts_url: `${api}/artifacts`,
+    cancel_url: `${api}/cancel`,
+    rerun_url: `${api}/rerun`,
+    workflow_url: `${urls.api}/repos/${repo.fullName}/actions/workflows/1`,
     pull_requests: [],
+    head_commit: {
+      id: run.headSha,
+      tree_id: run.headSha,
+      message: `Commit ${run.headSha.slice(0, 7)}`,
+      timestamp: isoTime(run.createdAt),
+      author: { name: "octocat", email: "octocat@users.noreply.github.com" },
+      committer: { name: "octocat", email: "octocat@users.noreply.github.com" },
+    },
     created_at: isoTime(run.createdAt),
     updated_at: isoTime(run.createdAt),
     run_started_at: isoTime(run.createdAt),

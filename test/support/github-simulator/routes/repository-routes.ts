@@ -30,6 +30,8 @@ export function repositoryRole(repo: SimRepository, username: string): Repositor
 function contentEntry(context: RouteContext, repo: SimRepository, ref: string, path: string, data: Uint8Array | undefined) {
   const api = `${context.urls.api}/repos/${repo.fullName}/contents/${path}?ref=${encodeURIComponent(ref)}`;
   const sha = data ? blobSha(data) : createHash("sha1").update(`tree ${path}`).digest("hex");
+  const html = `${context.urls.html}/${repo.fullName}/${data ? "blob" : "tree"}/${ref}/${path}`;
+  const git = `${context.urls.api}/repos/${repo.fullName}/git/${data ? "blobs" : "trees"}/${sha}`;
   return {
     type: data ? "file" : "dir",
     size: data?.byteLength ?? 0,
@@ -37,10 +39,10 @@ function contentEntry(context: RouteContext, repo: SimRepository, ref: string, p
     path,
     sha,
     url: api,
-    html_url: `${context.urls.html}/${repo.fullName}/${data ? "blob" : "tree"}/${ref}/${path}`,
-    git_url: `${context.urls.api}/repos/${repo.fullName}/git/${data ? "blobs" : "trees"}/${sha}`,
+    html_url: html,
+    git_url: git,
     download_url: data ? `https://raw.githubusercontent.com/${repo.fullName}/${ref}/${path}` : null,
-    _links: { self: api },
+    _links: { self: api, git, html },
   };
 }
 
@@ -99,7 +101,17 @@ export const repositoryRoutes: RouteDefinition[] = [
       const user = context.state.users.get(username.toLowerCase());
       if (!user) throw notFound();
       const role = repositoryRole(repo, username);
-      return { body: { permission: ROLE_TO_PERMISSION[role], role_name: role, user: userJson(user, context.urls) } };
+      const at = (levels: RepositoryRole[]): boolean => levels.includes(role);
+      const permissions = {
+        admin: at(["admin"]),
+        maintain: at(["admin", "maintain"]),
+        push: at(["admin", "maintain", "write"]),
+        triage: at(["admin", "maintain", "write", "triage"]),
+        pull: at(["admin", "maintain", "write", "triage", "read"]),
+      };
+      return {
+        body: { permission: ROLE_TO_PERMISSION[role], role_name: role, user: { ...userJson(user, context.urls), permissions, role_name: role } },
+      };
     },
   },
   {

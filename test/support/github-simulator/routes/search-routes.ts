@@ -83,7 +83,9 @@ export const searchRoutes: RouteDefinition[] = [
         body: {
           total_count: found.length,
           incomplete_results: false,
-          items: page.items.map(({ repo, issue }) => ({ ...issueJson(repo, issue, context.state.app, context.urls), score: 1 })),
+          search_type: "lexical",
+          // GitHub's description of a search result has a body that is always a string.
+          items: page.items.map(({ repo, issue }) => ({ ...issueJson(repo, issue, context.state.app, context.urls), body: issue.body ?? "", score: 1 })),
         },
         headers: page.headers,
       };
