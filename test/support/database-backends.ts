@@ -1,6 +1,6 @@
 import type { Database } from "../../src/db/database.js";
 import { createMigratedPostgresTestDatabase } from "./migrated-postgres-test-database.js";
-import { createTestDatabase, testDatabaseUrl } from "./test-database.js";
+import { createTestDatabase, testPostgres } from "./test-database.js";
 
 /** A database a test suite runs on: a fresh, migrated one per `open`. */
 export interface DatabaseBackend {
@@ -21,12 +21,12 @@ export const databaseBackends: DatabaseBackend[] = [
       return { db, databaseUrl: undefined, cleanup: () => db.close() };
     },
   },
-  ...(testDatabaseUrl || process.env.CI === "true"
+  ...(testPostgres.runs
     ? [
         {
           name: "PostgreSQL",
           async open() {
-            if (!testDatabaseUrl) throw new Error("CI=true but TEST_DATABASE_URL is not set: the PostgreSQL tests cannot be skipped in CI");
+            testPostgres.require();
             const { db, databaseUrl, drop } = await createMigratedPostgresTestDatabase();
             return { db, databaseUrl, cleanup: () => db.close().then(drop) };
           },
