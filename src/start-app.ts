@@ -72,6 +72,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     log,
     supervise: worker,
     policies: options.jobPolicies,
+    lease: { leaseSeconds: config.worker.leaseSeconds },
   });
   const metrics = createMetrics({ queue, db });
 

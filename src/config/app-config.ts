@@ -35,7 +35,13 @@ export interface AppConfig {
   redisUrl: string | undefined;
   /** Keys that verify artifact signatures, from `AUDIT_HMAC_KEYS`; never logged. */
   hmacKeys: HmacKey[];
-  worker: { concurrency: number; pollIntervalSeconds: number; shutdownTimeoutSeconds: number };
+  worker: {
+    concurrency: number;
+    pollIntervalSeconds: number;
+    /** A running job's lease (see `JobLeaseSettings`): a dead worker's jobs run again about this long after it stopped renewing. */
+    leaseSeconds: number;
+    shutdownTimeoutSeconds: number;
+  };
   schedulesEnabled: boolean;
   retention: {
     /** Days delivery ids, redelivery counts and superseded ingest attempts are kept. */

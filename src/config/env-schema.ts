@@ -90,6 +90,11 @@ export const envSchema = z.object({
   JOB_POLL_INTERVAL_SECONDS: number({ min: 0.5, max: 60 })
     .default(2)
     .describe("seconds a worker waits before asking again after finding its queue empty"),
+  JOB_LEASE_SECONDS: number({ min: 3, max: 600 })
+    .default(45)
+    .describe(
+      "seconds a running job stays claimed without its worker renewing the claim (renewed every third of it); a crashed worker's jobs run again within about this plus a third",
+    ),
   SHUTDOWN_TIMEOUT_SECONDS: wholeNumber({ min: 1, max: 600 })
     .default(25)
     .describe("longest wait for running jobs on SIGTERM; jobs still running then fail and are retried"),

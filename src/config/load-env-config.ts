@@ -71,6 +71,7 @@ export function loadEnvConfig(env: Record<string, string | undefined>, cwd = pro
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
       pollIntervalSeconds: e.JOB_POLL_INTERVAL_SECONDS,
+      leaseSeconds: e.JOB_LEASE_SECONDS,
       shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
     },
     schedulesEnabled: e.SCHEDULES_ENABLED,
