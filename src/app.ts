@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { JobData, JobName } from "./jobs/job-payloads.js";
 import type { EnqueueOutcome } from "./jobs/enqueue-webhook-job.js";
 import type { Metrics } from "./metrics/create-metrics.js";
+import { logFields } from "./logging/log-fields.js";
 import { webhookRoutes } from "./webhooks/webhook-routes.js";
 
 export interface AppDependencies {
@@ -29,9 +30,10 @@ export function createApp({ log, metrics, enqueue }: AppDependencies): Applicati
         const payload = context.payload as { action?: string; installation?: { id?: number } };
         const event = context.name;
         const installationId = payload.installation?.id;
+        const deliveryLog = log.child(logFields.delivery({ deliveryId: context.id, installationId: typeof installationId === "number" ? installationId : undefined }));
         if (typeof installationId !== "number") {
           metrics.webhookEvents.inc({ event, outcome: "rejected" });
-          log.warn({ event, action: payload.action, deliveryId: context.id }, "webhook without installation id dropped");
+          deliveryLog.warn({ event, action: payload.action }, "webhook without installation id dropped");
           return;
         }
         const data = route.toJob(context);
@@ -46,7 +48,7 @@ export function createApp({ log, metrics, enqueue }: AppDependencies): Applicati
           data: { ...data, installationId, deliveryId: context.id },
         });
         metrics.webhookEvents.inc({ event, outcome });
-        log.info({ event, action: payload.action, deliveryId: context.id, installationId, job: route.job, outcome }, "webhook handled");
+        deliveryLog.info({ event, action: payload.action, job_name: route.job, outcome }, "webhook handled");
       });
     }
   };

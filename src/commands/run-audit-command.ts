@@ -19,6 +19,7 @@ import { findCommandTarget, type CommandTarget } from "./find-command-target.js"
 import { parseAuditCommand, type AuditCommand } from "./parse-audit-command.js";
 import { postCommandReply } from "./post-command-reply.js";
 import { resolveFingerprint } from "./resolve-fingerprint.js";
+import { logFields } from "../logging/log-fields.js";
 
 /** What running a command came to: the reply it gets, and the reaction that goes with it. */
 interface CommandResult {
@@ -53,12 +54,15 @@ export async function runAuditCommand(job: QueuedJob<"audit-command">, ctx: JobC
     ctx.log.info({ commentId, repository: comment.repository, issueNumber }, "command on an issue the app does not manage ignored");
     return;
   }
-  const result = await decide({ ctx, octokit, comment, target });
+  // The digest the command is about, when it names one, is on every line from here on.
+  const auditId = target.kind === "pull-request" ? target.auditId : target.digest.auditId;
+  const log = auditId === null ? ctx.log : ctx.log.child(logFields.audit(auditId));
+  const result = await decide({ ctx: { ...ctx, log }, octokit, comment, target });
   const reply = `${codeSpan(line.slice(0, 300))}\n\n${result.message}`;
   await postCommandReply({ octokit, comment, body: reply, reaction: result.outcome === "done" ? "+1" : "confused", since: claim.receivedAt });
   await finishCommand(ctx.db, { comment, outcome: result.outcome, reply });
   ctx.metrics.commands.inc({ command: commandLabel(line), outcome: result.outcome });
-  ctx.log.info({ commentId, repository: comment.repository, issueNumber, outcome: result.outcome }, "command handled");
+  log.info({ commentId, repository: comment.repository, issueNumber, outcome: result.outcome }, "command handled");
 }
 
 /** The `command` label of a comment: the command's name, or `invalid` when it does not parse. */

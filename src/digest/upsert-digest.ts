@@ -126,13 +126,13 @@ export async function upsertDigest(input: UpsertDigestInput): Promise<UpsertDige
           // A comment GitHub will never take (issue locked or gone, permission withdrawn) is dropped, not retried forever.
           const problem = describePermanentFailure(error);
           if (problem === undefined) throw error;
-          ctx.log.warn({ auditId: key.auditId, repository: record.repository, issueNumber: record.issueNumber, problem }, "owed digest comment dropped");
+          ctx.log.warn({ repository: record.repository, issueNumber: record.issueNumber, problem }, "owed digest comment dropped");
           await clearPendingComment(conn, key);
         },
       );
     }
     if (record && Date.parse(artifact.generated_at) < Date.parse(record.lastGeneratedAt)) {
-      ctx.log.info({ auditId: key.auditId, generatedAt: artifact.generated_at, applied: record.lastGeneratedAt }, "older artifact does not overwrite the digest");
+      ctx.log.info({ generatedAt: artifact.generated_at, applied: record.lastGeneratedAt }, "older artifact does not overwrite the digest");
       return { action: "skipped", reason: "older-artifact" };
     }
     if (record?.lastContentSha256 === contentSha256) return { action: "skipped", reason: "same-artifact" };
@@ -341,7 +341,7 @@ async function finishUpdate({
   }
   const { action, comment } = applied;
   ctx.log.info(
-    { auditId: key.auditId, repository: digest.repository, issueNumber: digest.number, action, comment, totals: state.totals, omitted: rendered.omitted },
+    { repository: digest.repository, issueNumber: digest.number, action, comment, totals: state.totals, omitted: rendered.omitted },
     "digest upserted",
   );
   return { action, repository: digest.repository, issueNumber: digest.number, url, totals: state.totals, comment };
@@ -391,7 +391,7 @@ async function findOrFileDigest({
   const labels = [...new Set([DIGEST_LABEL, ...repoConfig.digest.labels])];
   await ensureLabels({ db: conn, octokit, installationId: key.installationId, owner: homeOwner, repo: homeRepo, labels });
   const created = await octokit.rest.issues.create({ owner: homeOwner, repo: homeRepo, title: first.title, body: first.body, labels });
-  ctx.log.info({ auditId: key.auditId, repository: home, issueNumber: created.data.number }, "digest issue filed");
+  ctx.log.info({ repository: home, issueNumber: created.data.number }, "digest issue filed");
   return { repository: home, number: created.data.number, state: "open", body: first.body, title: first.title, created: true };
 }
 

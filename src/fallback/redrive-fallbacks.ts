@@ -9,6 +9,7 @@ import type { QueuedJob } from "../jobs/job-queue.js";
 import { fallbackHits } from "./fallback-hits.js";
 import type { FallbackStatus } from "./fallback-record.js";
 import { closeFallback, listPendingFallbacks, loadFallbackRecord } from "./fallback-store.js";
+import { logFields } from "../logging/log-fields.js";
 
 /** Records one re-drive job files; a fuller batch sends a job for the rest. */
 export const REDRIVE_BATCH = 25;
@@ -50,7 +51,7 @@ async function redriveRecord({ ctx, octokit, id }: { ctx: JobContext; octokit: I
   return ctx.db.withLock(`fallback:${id}`, async (db) => {
     const record = await loadFallbackRecord(db, id);
     if (record?.status !== "pending") return record?.status ?? "superseded";
-    const log = ctx.log.child({ fallbackRecordId: id, auditId: record.auditId, home: record.home });
+    const log = ctx.log.child({ ...logFields.audit(record.auditId), fallback_record_id: id, home: record.home });
     const [owner, repo] = record.targetRepository.split("/") as [string, string];
     const loaded = await fetchRepoConfig({ octokit, owner, repo });
     if (!loaded.ok) {

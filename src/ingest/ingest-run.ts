@@ -15,6 +15,7 @@ import { describeFallback } from "../fallback/describe-fallback.js";
 import { supersedeFallbacks } from "../fallback/fallback-store.js";
 import { storeFallbackRecord } from "../fallback/store-fallback-record.js";
 import type { JobContext } from "../jobs/job-context.js";
+import { logFields } from "../logging/log-fields.js";
 import type { InstallationOctokit } from "../github/installation-octokit.js";
 import type { WorkflowRunRef } from "../jobs/job-payloads.js";
 import { checkArtifact } from "../artifact/check-artifact.js";
@@ -61,14 +62,16 @@ export async function ingestRun({
   return ctx.db.withLock(`ingest:${key.installationId}:${key.repository}:${runId}:${runAttempt}`.toLowerCase(), async (db) => {
     const locked: JobContext = { ...ctx, db };
     if (!force && (await findIngest(db, key))) {
-      ctx.log.info({ ...key }, "run attempt already ingested; nothing to do");
+      ctx.log.info({ repository: key.repository, run_id: runId, run_attempt: runAttempt }, "run attempt already ingested; nothing to do");
       return { skipped: true };
     }
     const octokit = await ctx.github();
     const judged = await judgeRun({ ctx: locked, octokit, run });
     let result = judged.result;
+    // From here on the artifact's audit_id, when it has one, is on every line.
+    const log = result.kind === "valid" ? ctx.log.child(logFields.audit(result.checked.artifact.audit_id)) : ctx.log;
     if (result.kind === "valid" && judged.target) {
-      const digested = await withDigest({ ctx: locked, octokit, result, target: judged.target, run });
+      const digested = await withDigest({ ctx: { ...locked, log }, octokit, result, target: judged.target, run });
       result = { ...digested, suppressed: await suppressedOf({ db, installationId: key.installationId, result: digested, target: judged.target }) };
     }
     const check = await completeCheckRun({
@@ -82,7 +85,10 @@ export async function ingestRun({
     const record = ledgerRecord({ key, headSha, result });
     await recordIngest(db, { ...record, error: record.error === null ? null : scrubSecrets(record.error) });
     ctx.metrics.ingests.inc({ verdict: result.kind });
-    ctx.log.info({ ...key, headSha, fromFork, verdict: result.kind, checkRunId: check?.checkRunId ?? null }, "run ingested");
+    log.info(
+      { repository: key.repository, run_id: runId, run_attempt: runAttempt, head_sha: headSha, from_fork: fromFork, verdict: result.kind, check_run_id: check?.checkRunId ?? null },
+      "run ingested",
+    );
     return { skipped: false, result };
   });
 }
@@ -113,12 +119,12 @@ async function withDigest({
   try {
     const digest = await fileDigest({ ctx, octokit, artifact, hits, home, config, headSha: run.headSha });
     const superseded = await supersedeFallbacks(ctx.db, { key, generatedAt: artifact.generated_at });
-    if (superseded.length > 0) ctx.log.info({ auditId: key.auditId, home, superseded }, "pending fallback records superseded by the filed digest");
+    if (superseded.length > 0) ctx.log.info({ home, superseded }, "pending fallback records superseded by the filed digest");
     if (digest.action === "skipped") return result;
     return { ...result, digest: { repository: digest.repository, issueNumber: digest.issueNumber, url: digest.url } };
   } catch (error) {
     if (error instanceof LabelRejectedError) {
-      ctx.log.warn({ auditId: key.auditId, home, problem: error.message }, "digest issue not filed");
+      ctx.log.warn({ home, problem: error.message }, "digest issue not filed");
       return { ...result, digestProblem: error.message };
     }
     const failure = classifyGitHubError(error);
@@ -138,7 +144,7 @@ async function withDigest({
       fullListHint: fullListHint(run.headSha),
     });
     const problem = describeFallback(record);
-    ctx.log.warn({ auditId: key.auditId, home, fallbackRecordId: record.id, expiresAt: record.expiresAt }, `No digest was filed: ${problem}`);
+    ctx.log.warn({ home, fallback_record_id: record.id, expires_at: record.expiresAt }, `No digest was filed: ${problem}`);
     return { ...result, digestProblem: problem };
   }
 }

@@ -22,7 +22,7 @@ export async function purgeInstallation(job: QueuedJob<"purge-installation">, ct
     [installationId, ctx.config.retention.deletedInstallationDays],
   );
   if (due.rows[0]?.due !== true) {
-    ctx.log.info({ installationId }, "installation not purged: it is not deleted, or not for longer than the grace period");
+    ctx.log.info("installation not purged: it is not deleted, or not for longer than the grace period");
     return;
   }
   const removed: Record<string, number> = {};
@@ -31,7 +31,7 @@ export async function purgeInstallation(job: QueuedJob<"purge-installation">, ct
     if (count > 0) removed[table] = count;
   }
   await ctx.db.query("UPDATE installations SET purged_at = now() WHERE installation_id = $1", [installationId]);
-  ctx.log.info({ installationId, removed, jobId: job.id }, "deleted installation's data purged");
+  ctx.log.info({ removed }, "deleted installation's data purged");
 }
 
 /** Every table of the app's schema with an `installation_id` column, `installations` itself aside. */

@@ -27,5 +27,5 @@ export async function syncInstallation(job: QueuedJob<"sync-installation">, ctx:
     if (suspended || deleted) return 0;
     return releaseWaitingJobs({ tx, queue: ctx.queue, installationId });
   });
-  ctx.log.info({ installationId, action, accountLogin, suspended, deleted, released }, "installation synced");
+  ctx.log.info({ action, accountLogin, suspended, deleted, released }, "installation synced");
 }

@@ -84,11 +84,11 @@ export class JobLease {
       this.#lost = true;
       clearInterval(this.#timer);
       log.error(
-        { queue: name, jobId: id, leaseSeconds: settings.leaseSeconds },
+        { job_name: name, job_id: id, leaseSeconds: settings.leaseSeconds },
         "a running job's lease was lost (its row was taken back or finished elsewhere); this run's outcome will not be recorded",
       );
     } catch (error) {
-      log.warn({ err: error, queue: name, jobId: id }, "renewing a running job's lease failed; trying again at the next renewal");
+      log.warn({ err: error, job_name: name, job_id: id }, "renewing a running job's lease failed; trying again at the next renewal");
     }
   }
 }

@@ -217,7 +217,7 @@ export class JobQueue {
     const leftovers = await Promise.all(workers.map(async (worker) => ({ name: worker.name, ids: await worker.stop(deadline) })));
     for (const { name, ids } of leftovers) {
       if (ids.length === 0) continue;
-      this.#log.warn({ queue: name, jobIds: ids, timeoutSeconds }, "jobs still running at shutdown were failed; they are retried");
+      this.#log.warn({ job_name: name, job_ids: ids, timeoutSeconds }, "jobs still running at shutdown were failed; they are retried");
       const error = new Error(`the worker stopped while the job ran (SHUTDOWN_TIMEOUT_SECONDS ${timeoutSeconds} passed)`);
       for (const id of ids) await this.#boss.fail(name, id, error);
     }

@@ -148,7 +148,7 @@ export class QueueWorker<T> {
         else await boss.fail(name, job.id, outcome.error as object);
       } catch (error) {
         log.error(
-          { err: error, queue: name, jobId: job.id },
+          { err: error, job_name: name, job_id: job.id },
           "recording a job's outcome failed; the job is taken back once its lease runs out and runs again (check the database connection)",
         );
       }

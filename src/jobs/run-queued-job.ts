@@ -13,6 +13,7 @@ import type { JobHandler } from "./job-handler.js";
 import type { JobName } from "./job-payloads.js";
 import { jobInstallationProblem } from "./job-installation-problem.js";
 import { jobPolicies } from "./job-policies.js";
+import { logFields } from "../logging/log-fields.js";
 import type { JobQueue, QueuedJob } from "./job-queue.js";
 import { RefusedJobError } from "./refused-job-error.js";
 
@@ -24,7 +25,7 @@ export interface JobRunner {
   config: AppConfig;
   metrics: Metrics;
   rateLimits: RateLimitTracker;
-  /** An Octokit for an installation (Probot's `auth(installationId)`). */
+  /** A new Octokit for an installation on each call (Probot's `auth(installationId)`); the job gives it its logger. */
   authenticate(installationId: number): Promise<InstallationOctokit>;
   /** An Octokit authenticated as the app itself (Probot's `auth()`). */
   authenticateApp(): Promise<InstallationOctokit>;
@@ -51,7 +52,7 @@ export async function runQueuedJob<N extends JobName>(job: QueuedJob<N>, handler
   const { queue, metrics, rateLimits } = runner;
   const now = runner.now ?? (() => new Date());
   const installationId = job.data.installationId;
-  const log = runner.log.child({ job: job.name, jobId: job.id, installationId, deliveryId: job.data.deliveryId });
+  const log = runner.log.child(logFields.job({ id: job.id, name: job.name, installationId, deliveryId: job.data.deliveryId }));
   const refusal = jobInstallationProblem(job.data);
   if (refusal) {
     metrics.jobsProcessed.inc({ queue: job.name, outcome: "refused" });
@@ -84,6 +85,8 @@ export async function runQueuedJob<N extends JobName>(job: QueuedJob<N>, handler
       const spent = rateLimits.get(installationId, now());
       if (spent?.remaining === 0) return Promise.reject(new DeferJobError(spent.resetAt, "GitHub API budget of the installation is spent"));
       return (octokit ??= runner.authenticate(installationId).then((client) => {
+        // The client is this job's own: its request and rate-limit lines carry the job's fields.
+        client.log = log.child({ name: "github" });
         rateLimits.observe(client, installationId);
         return client;
       }));

@@ -97,7 +97,7 @@ export async function upsertRepoIssues(input: UpsertRepoIssuesInput): Promise<Up
   // 4. Storm breaker.
   const creating = recovered.filter((plan) => plan.action === "create").length;
   if (creating > input.maxNew) {
-    input.log.info({ auditId: key.auditId, creating, limit: input.maxNew }, "storm breaker: per-repository issues not filed");
+    input.log.info({ creating, limit: input.maxNew }, "storm breaker: per-repository issues not filed");
     const notices = [stormBreakerNotice({ wouldCreate: creating, limit: input.maxNew }), skippedReposNotice(skipped)];
     return { links: linksOf({ plans: recovered, github: input.github }), notices: notices.filter((n) => n !== undefined) };
   }
@@ -206,7 +206,7 @@ async function applyPlan({ work, plan }: { work: RepoIssueWork; plan: RepoIssueP
     const created = await octokit.rest.issues.create({ owner, repo, title: rendered.title, body: rendered.body, labels: [DIGEST_LABEL] });
     const record: RepoIssueRecord = { repository: plan.repo, issueNumber: created.data.number, contentSha256: plan.contentSha256, state: "open" };
     await saveRepoIssueRecord(conn, key, record);
-    input.log.info({ auditId: key.auditId, repository: plan.repo, issueNumber: record.issueNumber }, "per-repository issue created");
+    input.log.info({ repository: plan.repo, issueNumber: record.issueNumber }, "per-repository issue created");
     return record;
   }
 
@@ -232,7 +232,7 @@ async function applyPlan({ work, plan }: { work: RepoIssueWork; plan: RepoIssueP
     await saveRepoIssueRecord(conn, key, { ...record, pendingComment: null });
   }
   input.log.info(
-    { auditId: key.auditId, repository: plan.repo, issueNumber: live.number, patched, comment: lifecycle.comment },
+    { repository: plan.repo, issueNumber: live.number, patched, comment: lifecycle.comment },
     "per-repository issue brought up to date",
   );
   return record;
@@ -263,7 +263,7 @@ async function postOwedComments({
     } catch (error) {
       const reason = repoIssueSkipReason(error);
       if (reason === undefined) throw error;
-      log.info({ auditId: key.auditId, repository: record.repository, issueNumber: record.issueNumber, reason }, "owed comment dropped");
+      log.info({ repository: record.repository, issueNumber: record.issueNumber, reason }, "owed comment dropped");
     }
     const cleared = { ...record, pendingComment: null };
     await saveRepoIssueRecord(conn, key, cleared);

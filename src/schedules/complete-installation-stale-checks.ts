@@ -36,7 +36,7 @@ export async function completeInstallationStaleChecks(job: QueuedJob<"complete-s
         "UPDATE check_runs SET status = 'completed', conclusion = 'unreachable', updated_at = now() WHERE installation_id = $1 AND repository = $2 AND head_sha = $3",
         [installationId, row.repository, row.head_sha],
       );
-      log.warn({ jobId: job.id, repository: row.repository, problem }, "stale check run could not be completed");
+      log.warn({ repository: row.repository, problem }, "stale check run could not be completed");
     }
   }
   if (rows.length > 0) log.info({ stale: rows.length, completed }, "stale gate checks completed");
