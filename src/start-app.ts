@@ -125,7 +125,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       config,
       metrics,
       handlers: jobHandlers,
-      rateLimits: new RateLimitTracker(metrics.githubRateLimitRemaining),
+      rateLimits: new RateLimitTracker(metrics.githubRateLimitRemaining, metrics.githubRateLimitReset),
       authenticate: (installationId) => probot.auth(installationId),
       authenticateApp: () => probot.auth(),
     });

@@ -22,9 +22,12 @@ interface HookableOctokit {
 export class RateLimitTracker {
   readonly #states = new Map<number, RateLimitState>();
   readonly #gauge: Gauge<"installation"> | undefined;
+  readonly #resetGauge: Gauge<"installation"> | undefined;
 
-  constructor(gauge?: Gauge<"installation">) {
+  /** `gauge` gets each installation's `remaining`, `resetGauge` its window's reset (Unix seconds). */
+  constructor(gauge?: Gauge<"installation">, resetGauge?: Gauge<"installation">) {
     this.#gauge = gauge;
+    this.#resetGauge = resetGauge;
   }
 
   /** Follows every response (and error response) of an installation's Octokit. */
@@ -47,6 +50,7 @@ export class RateLimitTracker {
     if (resource !== undefined && resource !== "core") return;
     this.#states.set(installationId, { limit: Number.isFinite(limit) ? limit : remaining, remaining, resetAt: new Date(reset * 1000) });
     this.#gauge?.set({ installation: String(installationId) }, remaining);
+    this.#resetGauge?.set({ installation: String(installationId) }, reset);
   }
 
   /** The latest state, or undefined when none is known or its window has passed. */

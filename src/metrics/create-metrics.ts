@@ -26,6 +26,8 @@ export interface Metrics {
   jobsProcessed: Counter<"queue" | "outcome">;
   jobDuration: Histogram<"queue">;
   githubRateLimitRemaining: Gauge<"installation">;
+  /** When the window of `githubRateLimitRemaining` resets (Unix seconds), by installation. */
+  githubRateLimitReset: Gauge<"installation">;
   /** Ingests that gave a verdict, by `verdict` (a `GateResult` kind). */
   ingests: Counter<"verdict">;
   /** Digest updates that reached the issue, by `outcome` (an `UpsertDigestOutcome` action other than skipped). */
@@ -75,7 +77,7 @@ export function createMetrics({ queue, db }: { queue: JobQueue; db: Queryable })
   });
   new Gauge({
     name: "audit_digest_queued_jobs",
-    help: "Jobs waiting to run, by queue",
+    help: "Jobs waiting to run or to start later (a retry's backoff, a deferral), by queue (the job kinds)",
     labelNames: ["queue"],
     registers: [registry],
     async collect() {
@@ -137,26 +139,32 @@ export function createMetrics({ queue, db }: { queue: JobQueue; db: Queryable })
     registry,
     webhookEvents: new Counter({
       name: "audit_digest_webhook_events_total",
-      help: "Webhook events received, by event and outcome (enqueued, duplicate, ignored, rejected)",
+      help: "Webhook events received, by event (the events the app subscribes to) and outcome (enqueued, duplicate, ignored, rejected)",
       labelNames: ["event", "outcome"],
       registers: [registry],
     }),
     jobsProcessed: new Counter({
       name: "audit_digest_jobs_total",
-      help: "Jobs run, by queue and outcome (completed, failed, deferred, waiting, dropped, refused)",
+      help: "Jobs run, by queue (the job kinds) and outcome (completed, failed, deferred, waiting, dropped, refused)",
       labelNames: ["queue", "outcome"],
       registers: [registry],
     }),
     jobDuration: new Histogram({
       name: "audit_digest_job_duration_seconds",
-      help: "Time a job took to run",
+      help: "Time a job took to run, by queue (the job kinds)",
       labelNames: ["queue"],
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
       registers: [registry],
     }),
     githubRateLimitRemaining: new Gauge({
       name: "audit_digest_github_rate_limit_remaining",
-      help: "Last x-ratelimit-remaining seen from GitHub, by installation",
+      help: "Last x-ratelimit-remaining seen from GitHub for the core API, by installation (one series per installation this process made requests for)",
+      labelNames: ["installation"],
+      registers: [registry],
+    }),
+    githubRateLimitReset: new Gauge({
+      name: "audit_digest_github_rate_limit_reset_timestamp_seconds",
+      help: "When the window of the last x-ratelimit-remaining seen resets (x-ratelimit-reset, Unix seconds), by installation: a remaining figure whose reset has passed is stale",
       labelNames: ["installation"],
       registers: [registry],
     }),
