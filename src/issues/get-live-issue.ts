@@ -26,6 +26,9 @@ export async function getLiveIssue({
   const [owner, repo] = repository.split("/") as [string, string];
   try {
     const { data } = await octokit.rest.issues.get({ owner, repo, issue_number: issueNumber });
+    // A transferred issue answers 301 to its new repository, and the client follows it: that issue
+    // is no longer ours to write (a write to the old address would follow too), so it is replaced.
+    if (!data.repository_url.toLowerCase().endsWith(`/repos/${repository.toLowerCase()}`)) return undefined;
     if (data.locked || data.pull_request) return undefined;
     return { number: data.number, state: data.state, body: data.body ?? "", title: data.title, url: data.html_url };
   } catch (error) {
