@@ -9,7 +9,7 @@ const ciScript = readFileSync(path.join(repoRoot, ".ci/run"), "utf8");
 const { errors, workflow } = parseGithubWorkflow(path.join(repoRoot, ".github/workflows/ci.yml"));
 const job = workflow.jobs.test!;
 
-/** The commands .ci/run runs to install, check, build and test (npm, and Debian's Chromium), in order. */
+/** The commands .ci/run runs to install, check, build and test (npm, Debian's Chromium and prometheus), in order. */
 function ciScriptCommands(): string[] {
   return ciScript
     .split("\n")
@@ -33,6 +33,7 @@ describe("the GitHub Actions workflow (.github/workflows/ci.yml)", () => {
     expect(commands).toEqual([
       "npm ci --no-audit --no-fund",
       "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium",
+      "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y prometheus",
       "npm run check",
       "npm run build",
       "npm test",
