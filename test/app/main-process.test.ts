@@ -1,9 +1,10 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { freePort } from "../support/free-port.js";
+import { processGroupMembers } from "../support/process-group-members.js";
+import { spawnProcessGroup } from "../support/spawn-process-group.js";
 import { TEST_WEBHOOK_SECRET, testPrivateKey } from "../support/test-config.js";
 import { createTestDatabase } from "../support/test-database.js";
 
@@ -14,21 +15,33 @@ afterEach(() => {
   for (const step of cleanups.splice(0).reverse()) step();
 });
 
-/** Starts `src/main.ts` as `npm start` would, in an empty folder with only the given environment. */
+/**
+ * Starts `src/main.ts` as `npm start` would (the tsx command, which runs the app in a node
+ * process of its own), in an empty folder with only the given environment. The wrapper leads a
+ * process group, which the test's cleanup ends as a whole: the app's node process included.
+ */
 function startMain(env: Record<string, string>) {
   const cwd = mkdtempSync(join(tmpdir(), "audit-digest-main-"));
   cleanups.push(() => rmSync(cwd, { recursive: true, force: true }));
-  const child = spawn(tsx, [join(root, "src/main.ts")], {
+  const group = spawnProcessGroup(tsx, [join(root, "src/main.ts")], {
     cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? cwd, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  cleanups.push(() => child.kill("SIGKILL"));
-  const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-  return { child, exited, output: () => output };
+  group.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  group.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const end = () => group.signal("SIGKILL");
+  cleanups.push(end);
+  const exited = group.exited.then(({ code }) => code);
+  return { pid: group.pid, exited, output: () => output, terminate: () => group.signal("SIGTERM"), end };
+}
+
+/** Waits until `probe` is true (checked every 100 ms) or `ms` have passed; returns the last answer. */
+async function eventually(probe: () => boolean, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!probe() && Date.now() < deadline) await new Promise((done) => setTimeout(done, 100));
+  return probe();
 }
 
 describe("the app process", () => {
@@ -67,7 +80,39 @@ describe("the app process", () => {
     expect(response?.headers.get("location")).toBe("/probot");
     const page = await (await fetch(`http://127.0.0.1:${port}/probot`)).text();
     expect(page).toContain("Register GitHub App");
-    main.child.kill("SIGTERM");
+    main.terminate();
+  });
+
+  it("ends as a whole process group: after the wrapper is SIGKILLed with its group, no process of it remains (the app's node included)", async () => {
+    const port = await freePort();
+    const main = startMain({ PORT: String(port), LOG_LEVEL: "warn", WEBHOOK_PROXY_URL: "https://smee.io/aUd1tD1gEsTcHaNnEl" });
+    const started = Date.now();
+    let response: Response | undefined;
+    while (!response && Date.now() - started < 30_000) {
+      response = await fetch(`http://127.0.0.1:${port}/`, { redirect: "manual" }).catch(() => undefined);
+      if (!response) await new Promise((done) => setTimeout(done, 200));
+    }
+    expect(response?.status, main.output()).toBe(302);
+    // The wrapper and the node process serving the app (tsx starts it as a child) share the group.
+    const before = processGroupMembers(main.pid);
+    expect(before).toContain(main.pid);
+    expect(before.length).toBeGreaterThanOrEqual(2);
+
+    main.end();
+    await main.exited;
+    // SIGKILL cannot be relayed by the wrapper: only a signal to the group reaches the app itself.
+    // kill(-pgid, 0) answers ESRCH once no process of the group is left (ended and reaped).
+    const probe = () => {
+      try {
+        process.kill(-main.pid, 0);
+        return "alive";
+      } catch (error) {
+        return (error as NodeJS.ErrnoException).code;
+      }
+    };
+    await eventually(() => probe() === "ESRCH", 10_000);
+    expect(processGroupMembers(main.pid)).toEqual([]);
+    expect(probe()).toBe("ESRCH");
   });
 
   it("on SIGTERM, stops taking work, closes the database and exits 0", async () => {
@@ -90,7 +135,7 @@ describe("the app process", () => {
       if (!ready) await new Promise((done) => setTimeout(done, 200));
     }
     expect(ready).toBe(true);
-    main.child.kill("SIGTERM");
+    main.terminate();
     expect(await main.exited).toBe(0);
     expect(main.output()).toContain('"msg":"audit-digest stopped"');
     expect(main.output()).not.toContain("BEGIN PRIVATE KEY");

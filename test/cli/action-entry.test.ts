@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -7,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { formatWorkflowCommand } from "../../src/cli/action/format-workflow-command.js";
 import { artifactFixture, hit } from "../support/artifact-fixtures.js";
+import { runProcessGroup } from "../support/run-process-group.js";
 import { runCliInMemory } from "./run-cli-in-memory.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -45,11 +45,7 @@ async function runStep(inputs: Record<string, string>): Promise<StepRun> {
     GITHUB_WORKSPACE: workspace,
     ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name}`, value])),
   };
-  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [entry], { cwd: workspace, env }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr });
-    });
-  });
+  const { code, stdout, stderr } = await runProcessGroup(process.execPath, [entry], { cwd: workspace, env });
   return { code, stdout, stderr, outputs: parseOutputs(await readFile(outputFile, "utf8")) };
 }
 

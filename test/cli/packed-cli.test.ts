@@ -1,26 +1,18 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { artifactFixture } from "../support/artifact-fixtures.js";
+import { runProcessGroup, type ProcessRun } from "../support/run-process-group.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = ProcessRun;
 
-/** Runs a program; an exit code other than 0 is a result, not an error. */
+/** Runs a program in a process group of its own (ended with it); an exit code other than 0 is a result, not an error. */
 function run(file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(file, args, { ...options, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr });
-    });
-  });
+  return runProcessGroup(file, args, options);
 }
 
 /** The environment without what an enclosing `npm test` sets for its own package (npm_config_*, npm_package_*). */

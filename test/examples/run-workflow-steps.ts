@@ -1,9 +1,8 @@
-import { execFile } from "node:child_process";
 import path from "node:path";
-import { promisify } from "node:util";
 import { data, Evaluator, Lexer, Parser } from "@actions/expressions";
 import { truthy } from "@actions/expressions/result";
 import type { GithubWorkflow, GithubWorkflowStep } from "../support/parse-github-workflow.js";
+import { runProcessGroup } from "../support/run-process-group.js";
 
 /** What a run of the workflow sees in `${{ … }}`: the event, its secrets and variables. */
 export interface WorkflowRunContext {
@@ -80,26 +79,23 @@ export async function runWorkflowSteps({
       }
     }
     const script = interpolate(step.run, withEnv(env));
-    try {
-      await promisify(execFile)("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
-        cwd: step["working-directory"] === undefined ? cwd : path.join(cwd, step["working-directory"]),
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          CI: "true",
-          GITHUB_ACTIONS: "true",
-          GITHUB_EVENT_NAME: context.github.event_name,
-          GITHUB_REPOSITORY: context.github.repository,
-          GITHUB_SHA: context.github.sha,
-          GITHUB_REF: context.github.ref,
-          GITHUB_RUN_ID: String(context.github.run_id),
-          ...env,
-        },
-      });
-    } catch (error) {
-      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-      throw new Error(`step "${name}" failed:\n${stdout ?? ""}${stderr ?? ""}`, { cause: error });
-    }
+    // Each step runs in a process group of its own, ended with whatever it left running.
+    const run = await runProcessGroup("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
+      cwd: step["working-directory"] === undefined ? cwd : path.join(cwd, step["working-directory"]),
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        CI: "true",
+        GITHUB_ACTIONS: "true",
+        GITHUB_EVENT_NAME: context.github.event_name,
+        GITHUB_REPOSITORY: context.github.repository,
+        GITHUB_SHA: context.github.sha,
+        GITHUB_REF: context.github.ref,
+        GITHUB_RUN_ID: String(context.github.run_id),
+        ...env,
+      },
+    });
+    if (run.code !== 0) throw new Error(`step "${name}" failed (exit code ${run.code}):\n${run.stdout}${run.stderr}`);
     result.ran.push(name);
   }
   return result;

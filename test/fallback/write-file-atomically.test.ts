@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,10 +5,13 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { prepareFallbackDir } from "../../src/fallback/prepare-fallback-dir.js";
 import { TEMPORARY_FILE_PREFIX, writeFileAtomically } from "../../src/fallback/write-file-atomically.js";
+import { spawnProcessGroup, type ProcessGroup } from "../support/spawn-process-group.js";
 
 const WRITER = fileURLToPath(new URL("./write-then-wait.ts", import.meta.url));
 const dirs: string[] = [];
+const writers: ProcessGroup[] = [];
 afterEach(() => {
+  for (const writer of writers.splice(0)) writer.signal("SIGKILL");
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -19,19 +21,22 @@ function tempDir(): string {
   return dir;
 }
 
-/** Starts a writer that stops between writing its temporary file and renaming it; resolves once it is there. */
+/**
+ * Starts a writer (in a process group of its own, ended after the test) that stops between
+ * writing its temporary file and renaming it; `ready` resolves once it is there.
+ */
 function writerStoppedBeforeRename(dir: string) {
-  const child = spawn(process.execPath, ["--import", "tsx", WRITER, dir, "record.json"], { stdio: ["ignore", "pipe", "inherit"] });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const group = spawnProcessGroup(process.execPath, ["--import", "tsx", WRITER, dir, "record.json"], { stdio: ["ignore", "pipe", "inherit"] });
+  writers.push(group);
   const ready = new Promise<void>((resolve, reject) => {
     let out = "";
-    child.stdout.on("data", (chunk: Buffer) => {
+    group.stdout?.on("data", (chunk: Buffer) => {
       out += chunk.toString();
       if (out.includes("written")) resolve();
     });
-    child.once("exit", () => reject(new Error(`writer exited before it was ready: ${out}`)));
+    void group.exited.then(() => reject(new Error(`writer exited before it was ready: ${out}`)));
   });
-  return { child, ready, exited };
+  return { kill: () => group.signal("SIGKILL"), ready, exited: group.exited };
 }
 
 describe("writeFileAtomically", () => {
@@ -53,7 +58,7 @@ describe("writeFileAtomically", () => {
     const dir = tempDir();
     const writer = writerStoppedBeforeRename(dir);
     await writer.ready;
-    writer.child.kill("SIGKILL");
+    writer.kill();
     expect(await writer.exited).toEqual({ code: null, signal: "SIGKILL" });
 
     const names = readdirSync(dir);
@@ -70,7 +75,7 @@ describe("writeFileAtomically", () => {
     await writeFileAtomically({ dir, name: "record.json", data: '{"version":1}' });
     const writer = writerStoppedBeforeRename(dir);
     await writer.ready;
-    writer.child.kill("SIGKILL");
+    writer.kill();
     await writer.exited;
     expect(readFileSync(join(dir, "record.json"), "utf8")).toBe('{"version":1}');
   });
