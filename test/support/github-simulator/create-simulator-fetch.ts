@@ -34,14 +34,16 @@ export function createSimulatorFetch(dispatch: (request: SimRequest) => Promise<
       const headers = new Headers(request.headers);
       // The platform drops credentials when a redirect leaves the origin.
       if (target.origin !== new URL(request.url).origin) headers.delete("authorization");
-      const keepMethod = result.status === 307 || result.status === 308;
-      const nextMethod = keepMethod ? request.method : request.method === "HEAD" ? "HEAD" : "GET";
+      // As the fetch standard has it: a 303 becomes a GET (a HEAD stays one), and so does a POST
+      // sent to a 301 or 302; any other request is sent again as it was, body included.
+      const toGet = (result.status === 303 && request.method !== "HEAD") || ((result.status === 301 || result.status === 302) && request.method === "POST");
+      const nextMethod = toGet ? "GET" : request.method;
       request = new Request(target, {
         method: nextMethod,
         headers,
         signal: request.signal,
         redirect: request.redirect,
-        ...(keepMethod && body ? { body } : {}),
+        ...(!toGet && body ? { body } : {}),
       });
     }
   };

@@ -3,6 +3,8 @@ import { authenticateRequest, installationCoversRepository, requirePermission, t
 import type { FaultInjector } from "./fault-injector.js";
 import { entityTag, ifNoneMatchHits } from "./entity-tag.js";
 import { GitHubError, notFound } from "./github-error.js";
+import { answerRemovedIssue } from "./removed-issue-answer.js";
+import { resolveRepositoryAlias } from "./resolve-repository-alias.js";
 import { installationLimiterKey, type RateLimiter, type RateLimitStatus, type RateResource } from "./rate-limiter.js";
 import type { LoggedRequest } from "./request-log.js";
 import type { SubsetOperation } from "./load-openapi-subset.js";
@@ -127,7 +129,7 @@ export function createRequestDispatcher(deps: DispatcherDependencies): (request:
     const requestId = `5IM0:${requestCounter.toString(16).toUpperCase().padStart(6, "0")}`;
     const method = request.method.toUpperCase();
     const prefixed = request.url.pathname === API_PREFIX || request.url.pathname.startsWith(`${API_PREFIX}/`);
-    const pathname = prefixed ? request.url.pathname.slice(API_PREFIX.length) || "/" : request.url.pathname;
+    const pathname = resolveRepositoryAlias(state, prefixed ? request.url.pathname.slice(API_PREFIX.length) || "/" : request.url.pathname);
     const bodyText = request.body && request.body.byteLength > 0 ? new TextDecoder().decode(request.body) : undefined;
     let parsedBody: unknown;
     let unparsable = false;
@@ -254,6 +256,8 @@ export function createRequestDispatcher(deps: DispatcherDependencies): (request:
         throw new GitHubError(422, `Invalid request.\n\n${validated.problem.message}`);
       }
       if (definition.write && repo?.archived) throw new GitHubError(403, "Repository was archived so is read-only.");
+      const urls = apiUrls(`${request.url.origin}${prefixed ? API_PREFIX : ""}`, state.htmlHost);
+      if (repo) answerRemovedIssue({ state, repo, operation: match.operation, params: validated.value.params, pathname, urls, canSee: (target) => canSee(actor, target) });
 
       const context: RouteContext = {
         state,
@@ -262,7 +266,7 @@ export function createRequestDispatcher(deps: DispatcherDependencies): (request:
         query: validated.value.query,
         body: validated.value.body,
         repo,
-        urls: apiUrls(`${request.url.origin}${prefixed ? API_PREFIX : ""}`, state.htmlHost),
+        urls,
         requestUrl: request.url,
         headers: request.headers,
         blobs: deps.blobs,

@@ -6,6 +6,6 @@ export type { LoggedRequest, RequestFilter } from "./request-log.js";
 export type { SchemaViolation } from "./schema-violation.js";
 export type { SimulatorServer } from "./start-http-server.js";
 export type { InstallationPermissions, PermissionLevel, RepositoryRole } from "./simulator-state.js";
-export type { InstallationInput, IssueInput, RepoName, RepositoryInput, WorkflowRunInput } from "./world-arranger.js";
+export type { InstallationInput, IssueInput, IssueRemovalDelivery, RepoName, RepositoryInput, WorkflowRunInput } from "./world-arranger.js";
 export type { CheckRunView, CommentView, IssueView, LabelView } from "./world-reader.js";
 export { requestFailure, type RequestFailure } from "./request-failure.js";

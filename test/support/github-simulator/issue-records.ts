@@ -89,7 +89,7 @@ function addIssue(
   const now = state.now();
   const issue: SimIssue = {
     id: state.nextId(),
-    number: repo.issues.length + 1,
+    number: (repo.lastIssueNumber += 1),
     title: input.title,
     body: input.body ?? null,
     user: input.user,

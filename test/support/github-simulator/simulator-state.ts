@@ -152,6 +152,9 @@ export interface SimWorkflowRun {
   createdAt: number;
 }
 
+/** An issue no longer in its repository: deleted, or transferred to another one (where it has a new number). */
+export type SimRemovedIssue = { kind: "deleted" } | { kind: "transferred"; repositoryId: number; number: number };
+
 export interface SimRepository {
   id: number;
   owner: SimUser;
@@ -164,6 +167,10 @@ export interface SimRepository {
   createdAt: number;
   labels: SimLabel[];
   issues: SimIssue[];
+  /** The highest issue number given out: numbers of deleted or transferred issues are not reused. */
+  lastIssueNumber: number;
+  /** Issues deleted or transferred away, by their number here. */
+  removedIssues: Map<number, SimRemovedIssue>;
   collaborators: Map<string, RepositoryRole>;
   /** Keyed by `${ref}:${path}`. */
   files: Map<string, Uint8Array>;

@@ -81,7 +81,8 @@ export function artifactJson(repo: SimRepository, run: SimWorkflowRun, artifact:
     workflow_run: {
       id: run.id,
       repository_id: repo.id,
-      head_repository_id: run.headRepositoryDeleted ? null : run.headRepository.id,
+      // GitHub's description has an integer here even once the head repository is gone: its old id.
+      head_repository_id: run.headRepository.id,
       head_branch: run.headBranch,
       head_sha: run.headSha,
     },

@@ -1,6 +1,20 @@
+import { webhookExample, type WebhookPayload } from "../webhook-examples.js";
+import { repositoryJson, userJson } from "./account-json.js";
+import { apiUrls } from "./api-urls.js";
+import { installationCoversRepository } from "./authenticate-request.js";
 import { buildArtifactZip, type ArtifactContent } from "./build-artifact-zip.js";
 import { issueInstallationToken } from "./issue-installation-token.js";
-import { addCommentRecord, createIssueRecord, createPullRequestRecord, ensureLabel, findIssue, updateIssueRecord, type LabelInput } from "./issue-records.js";
+import { issueJson } from "./issue-json.js";
+import {
+  addCommentRecord,
+  createIssueRecord,
+  createPullRequestRecord,
+  ensureLabel,
+  findIssue,
+  findLabel,
+  updateIssueRecord,
+  type LabelInput,
+} from "./issue-records.js";
 import type { InstallationPermissions, RepositoryRole, SimIssue, SimRepository, SimUser, SimulatorState, SimWorkflowRun } from "./simulator-state.js";
 
 /** "owner/name" */
@@ -71,6 +85,12 @@ export interface PullRequestInput {
   author?: string;
 }
 
+/** A webhook GitHub sends when an issue leaves its repository; pass to `deliverWebhook` with a url and secret. */
+export interface IssueRemovalDelivery {
+  event: "issues";
+  payload: WebhookPayload;
+}
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function createWorldArranger(state: SimulatorState) {
@@ -82,6 +102,16 @@ export function createWorldArranger(state: SimulatorState) {
   const issueOf = (repo: RepoName, issueNumber: number): SimIssue => findIssue(repository(repo), issueNumber);
   const author = (login: string | undefined, byApp: boolean | undefined): SimUser =>
     byApp ? state.app.botUser : state.user(login ?? "octocat");
+  /** GitHub's `issues.<action>` payload for an issue about to leave `repo`, built on the published example. */
+  const removalPayload = (repo: SimRepository, issue: SimIssue, action: "deleted" | "transferred", as: string | undefined): WebhookPayload => {
+    const urls = apiUrls(state.defaultApiBase, state.htmlHost);
+    const installation = [...state.installations.values()].find((candidate) => installationCoversRepository(candidate, repo));
+    const payload = webhookExample("issues", action, { installationId: installation?.id ?? null });
+    payload.issue = issueJson(repo, issue, state.app, urls);
+    payload.repository = repositoryJson(repo, urls);
+    payload.sender = userJson(state.user(as ?? "octocat"), urls);
+    return payload;
+  };
 
   return {
     createInstallation: (input: InstallationInput): { id: number; account: string } => {
@@ -133,6 +163,8 @@ export function createWorldArranger(state: SimulatorState) {
         createdAt: state.now(),
         labels: [],
         issues: [],
+        lastIssueNumber: 0,
+        removedIssues: new Map(),
         collaborators: new Map(),
         files: new Map(),
         checkRuns: [],
@@ -278,6 +310,47 @@ export function createWorldArranger(state: SimulatorState) {
     closeIssueAsUser: (input: { repo: RepoName; issueNumber: number; username: string; stateReason?: "completed" | "not_planned" }): void => {
       const repo = repository(input.repo);
       updateIssueRecord(state, repo, findIssue(repo, input.issueNumber), { state: "closed", stateReason: input.stateReason ?? "completed" }, state.user(input.username));
+    },
+
+    /**
+     * Deletes an issue as an admin does in the web UI (GitHub's REST API cannot): later requests
+     * about it answer 410 "This issue was deleted". Returns the `issues.deleted` delivery GitHub
+     * sends (from @octokit/webhooks-examples, with this issue, repository and installation).
+     */
+    deleteIssue: (input: { repo: RepoName; issueNumber: number; as?: string }): IssueRemovalDelivery => {
+      const repo = repository(input.repo);
+      const issue = findIssue(repo, input.issueNumber);
+      if (issue.pullRequest) throw new Error(`${input.repo}#${input.issueNumber} is a pull request; GitHub deletes issues only`);
+      const payload = removalPayload(repo, issue, "deleted", input.as);
+      repo.issues.splice(repo.issues.indexOf(issue), 1);
+      repo.removedIssues.set(issue.number, { kind: "deleted" });
+      return { event: "issues", payload };
+    },
+
+    /**
+     * Transfers an issue to another repository as a person does in the web UI: it takes the
+     * next number there, keeps its comments and the labels the target has by name, and requests
+     * about its old number answer 301 to the new place (404 to a caller who cannot see it).
+     * Returns the `issues.transferred` delivery GitHub sends to the old repository.
+     */
+    transferIssue: (input: { repo: RepoName; issueNumber: number; to: RepoName; as?: string }): IssueRemovalDelivery & { number: number } => {
+      const repo = repository(input.repo);
+      const target = repository(input.to);
+      const issue = findIssue(repo, input.issueNumber);
+      if (issue.pullRequest) throw new Error(`${input.repo}#${input.issueNumber} is a pull request; GitHub transfers issues only`);
+      if (target === repo) throw new Error(`${input.repo}#${input.issueNumber} is in ${input.to} already`);
+      const payload = removalPayload(repo, issue, "transferred", input.as);
+      const oldNumber = issue.number;
+      repo.issues.splice(repo.issues.indexOf(issue), 1);
+      issue.number = (target.lastIssueNumber += 1);
+      issue.labels = issue.labels.map((label) => findLabel(target, label.name)).filter((label) => label !== undefined);
+      for (const comment of issue.comments) comment.issueNumber = issue.number;
+      issue.updatedAt = state.now();
+      target.issues.push(issue);
+      repo.removedIssues.set(oldNumber, { kind: "transferred", repositoryId: target.id, number: issue.number });
+      const urls = apiUrls(state.defaultApiBase, state.htmlHost);
+      payload.changes = { new_issue: issueJson(target, issue, state.app, urls), new_repository: repositoryJson(target, urls) };
+      return { event: "issues", payload, number: issue.number };
     },
 
     lockIssue: (input: { repo: RepoName; issueNumber: number; reason?: "off-topic" | "too heated" | "resolved" | "spam" }): void => {
