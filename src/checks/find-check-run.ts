@@ -16,6 +16,10 @@ export interface KnownCheckRun {
   completedBy?: string | null;
   /** Annotation batches of that completion already sent. */
   annotationBatchesSent?: number;
+  /** Its `external_id` on GitHub, when it was found there rather than in the database. */
+  externalId?: string;
+  /** How many annotations it has on GitHub, when it was found there. */
+  annotationsCount?: number;
 }
 
 /**
@@ -56,7 +60,34 @@ export async function findCheckRun({
   const run = found.data.check_runs[0];
   if (!run) return undefined;
   await recordCheckRun({ conn, target, run: { id: run.id, status: run.status }, conclusion: run.conclusion ?? null });
-  return { id: run.id, status: run.status };
+  return { id: run.id, status: run.status, externalId: run.external_id ?? "", annotationsCount: run.output.annotations_count };
+}
+
+/**
+ * The id of the head SHA's gate check run whose `external_id` is `externalId` (see
+ * `gateExternalId`), among every one of them on GitHub; undefined when there is none.
+ */
+export async function findCheckRunByExternalId({
+  octokit,
+  appId,
+  target,
+  externalId,
+}: {
+  octokit: InstallationOctokit;
+  appId: number | undefined;
+  target: CheckRunTarget;
+  externalId: string;
+}): Promise<number | undefined> {
+  const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
+    owner: target.owner,
+    repo: target.repo,
+    ref: target.headSha,
+    check_name: INGEST_GATE_CHECK_NAME,
+    filter: "all",
+    per_page: 100,
+    ...(appId ? { app_id: appId } : {}),
+  });
+  return runs.find((run) => run.external_id === externalId)?.id;
 }
 
 /** Remembers the head SHA's check run (the one to update by id from now on). */

@@ -7,6 +7,7 @@ import type { Database } from "../db/database.js";
 import type { JobContext } from "../jobs/job-context.js";
 import type { InstallationOctokit } from "../github/installation-octokit.js";
 import { describePermanentFailure } from "../github/describe-permanent-failure.js";
+import { createOnce } from "../github/create-once.js";
 import { computeDigestState, reapplySuppressions, type DigestTotals } from "./compute-digest-state.js";
 import { loadDigestSuppressions, loadDismissals } from "./digest-suppressions.js";
 import { digestPatternFeedback } from "../feedback/pattern-feedback.js";
@@ -104,7 +105,8 @@ interface DigestIssue {
  *    all as they were (`sameFindings`), the digest shows what it showed and says since when:
  *    nothing in its body changes, so nothing is written to it;
  * 3. the digest issue is found: the recorded one, else by label and marker; locked or deleted
- *    ones are replaced; a new one is filed now, so per-repository issues can link back to it;
+ *    ones are replaced; a new one is filed now, so per-repository issues can link back to it
+ *    (after a failed create it is looked for by label and marker before another is filed);
  * 4. per-repository issues are kept current (per-repo mode) before the digest body is rendered,
  *    so that it links them; the storm breaker and the rate budget leave the digest only;
  * 5. the digest is rendered and patched once when its body, title or state must change;
@@ -375,24 +377,33 @@ async function findOrFileDigest({
   open: number;
 }): Promise<DigestIssue | undefined> {
   const [homeOwner, homeRepo] = home.split("/") as [string, string];
-  if (record) {
-    const live = await getLiveIssue({ octokit, repository: record.repository, issueNumber: record.issueNumber });
-    if (live) return { ...live, repository: record.repository, state: live.state === "closed" ? "closed" : "open", created: false };
-  } else {
-    const found = await findLabelledIssue({
+  const findByMarker = () =>
+    findLabelledIssue({
       octokit,
       owner: homeOwner,
       repo: homeRepo,
       matches: (body) => parseDigestMarker(body)?.auditId === key.auditId,
     });
+  if (record) {
+    const live = await getLiveIssue({ octokit, repository: record.repository, issueNumber: record.issueNumber });
+    if (live) return { ...live, repository: record.repository, state: live.state === "closed" ? "closed" : "open", created: false };
+  } else {
+    const found = await findByMarker();
     if (found) return { ...found, repository: home, state: found.state === "closed" ? "closed" : "open", created: false };
   }
   if (open === 0) return undefined;
   const labels = [...new Set([DIGEST_LABEL, ...repoConfig.digest.labels])];
   await ensureLabels({ db: conn, octokit, installationId: key.installationId, owner: homeOwner, repo: homeRepo, labels });
-  const created = await octokit.rest.issues.create({ owner: homeOwner, repo: homeRepo, title: first.title, body: first.body, labels });
-  ctx.log.info({ repository: home, issueNumber: created.data.number }, "digest issue filed");
-  return { repository: home, number: created.data.number, state: "open", body: first.body, title: first.title, created: true };
+  // A create that failed may have filed the issue: it is looked for by label and marker before another is filed.
+  const created = await createOnce({
+    create: async () => {
+      const { data } = await octokit.rest.issues.create({ owner: homeOwner, repo: homeRepo, title: first.title, body: first.body, labels });
+      return { number: data.number, body: first.body, title: first.title };
+    },
+    find: findByMarker,
+  });
+  ctx.log.info({ repository: home, issueNumber: created.number }, "digest issue filed");
+  return { repository: home, number: created.number, state: "open", body: created.body, title: created.title, created: true };
 }
 
 /** Patches the digest once when its body, title or state must change (see `applyIssueUpdate`). */

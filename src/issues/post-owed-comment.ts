@@ -1,3 +1,4 @@
+import { createOnce } from "../github/create-once.js";
 import type { InstallationOctokit } from "../github/installation-octokit.js";
 
 /**
@@ -22,7 +23,8 @@ export function owedComment({ kind, contentSha256, body }: { kind: string; conte
 /**
  * Posts an owed comment once. Unless it was saved just now (`fresh`), the issue's comments since
  * it was saved are read first: one that carries its marker means an earlier attempt posted it
- * before failing, and nothing is posted again.
+ * before failing, and nothing is posted again. A post that fails as one GitHub may have carried
+ * out (a 5xx, a dropped connection) is looked for the same way before it is sent again.
  */
 export async function postOwedComment({
   octokit,
@@ -38,10 +40,17 @@ export async function postOwedComment({
   fresh?: boolean;
 }): Promise<void> {
   const [owner, repo] = repository.split("/") as [string, string];
-  if (!fresh) {
+  const findPosted = async (): Promise<true | undefined> => {
     const since = new Date(Date.parse(comment.savedAt) - 60_000).toISOString(); // GitHub keeps whole seconds
     const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, since, per_page: 100 });
-    if (comments.some((existing) => existing.body?.includes(comment.marker) === true)) return;
-  }
-  await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body: comment.body });
+    return comments.some((existing) => existing.body?.includes(comment.marker) === true) ? true : undefined;
+  };
+  if (!fresh && (await findPosted())) return;
+  await createOnce({
+    create: async () => {
+      await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body: comment.body });
+      return true;
+    },
+    find: findPosted,
+  });
 }

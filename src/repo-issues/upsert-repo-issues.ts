@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Database } from "../db/database.js";
 import type { InstallationOctokit } from "../github/installation-octokit.js";
+import { createOnce } from "../github/create-once.js";
 import type { DigestKey } from "../digest/digest-store.js";
 import type { RepoIssuesContext, RepoIssuesStep } from "../digest/upsert-digest.js";
 import { ensureLabels } from "../issues/ensure-labels.js";
@@ -203,8 +204,12 @@ async function applyPlan({ work, plan }: { work: RepoIssueWork; plan: RepoIssueP
       return record;
     }
     await ensureLabels({ db: conn, octokit, installationId: key.installationId, owner, repo, labels: [DIGEST_LABEL] });
-    const created = await octokit.rest.issues.create({ owner, repo, title: rendered.title, body: rendered.body, labels: [DIGEST_LABEL] });
-    const record: RepoIssueRecord = { repository: plan.repo, issueNumber: created.data.number, contentSha256: plan.contentSha256, state: "open" };
+    // A create that failed may have filed the issue: it is looked for by label and marker before another is filed.
+    const created = await createOnce({
+      create: async () => (await octokit.rest.issues.create({ owner, repo, title: rendered.title, body: rendered.body, labels: [DIGEST_LABEL] })).data.number,
+      find: async () => (await findIssue({ work, repo: plan.repo }))?.number,
+    });
+    const record: RepoIssueRecord = { repository: plan.repo, issueNumber: created, contentSha256: plan.contentSha256, state: "open" };
     await saveRepoIssueRecord(conn, key, record);
     input.log.info({ repository: plan.repo, issueNumber: record.issueNumber }, "per-repository issue created");
     return record;
