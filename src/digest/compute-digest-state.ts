@@ -124,6 +124,9 @@ export function ruleApplies(rule: SuppressionRule, hit: DigestHit, nowMs: number
   );
 }
 
+/** The place of a fingerprint that this scan reports and that was never stored. */
+const FRESH = -1;
+
 function compareFingerprints(a: { fingerprint: string }, b: { fingerprint: string }): number {
   return a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0;
 }
@@ -149,27 +152,35 @@ export function computeDigestState(input: DigestStateInput): DigestState {
   const suppression = (hit: DigestHit): SuppressionRule | undefined =>
     rules.length === 0 ? undefined : rules.find((rule) => ruleApplies(rule, hit, nowMs));
 
-  // The stored rows come sorted by fingerprint; noticing it lets the next rows be merged, not sorted.
-  const previous = new Map<string, DigestStateRow>();
+  // The stored rows come sorted by fingerprint; noticing it lets the next rows be merged, not
+  // sorted, and spares the duplicate check (a strictly increasing list has none).
+  /** The stored rows, a fingerprint's first row only, in the stored order. */
+  const stored: DigestStateRow[] = [];
+  /** Each fingerprint's place in `stored`, or `FRESH` once this scan reports one never stored. */
+  const places = new Map<string, number>();
   let previousSorted = true;
   let lastFingerprint: string | undefined;
   for (const row of input.previous) {
-    if (previous.has(row.fingerprint)) continue;
-    previous.set(row.fingerprint, row);
-    if (lastFingerprint !== undefined && !(lastFingerprint < row.fingerprint)) previousSorted = false;
-    lastFingerprint = row.fingerprint;
+    const fingerprint = row.fingerprint;
+    if (previousSorted && lastFingerprint !== undefined && !(lastFingerprint < fingerprint)) previousSorted = false;
+    if (!previousSorted && places.has(fingerprint)) continue;
+    places.set(fingerprint, stored.length);
+    stored.push(row);
+    lastFingerprint = fingerprint;
   }
 
   const findings: DigestFinding[] = [];
   const totals: DigestTotals = { open: 0, new: 0, resolved: 0, suppressed: 0 };
-  /** This scan's row of each fingerprint it reports. */
-  const current = new Map<string, DigestStateRow>();
+  /** This scan's row of each stored fingerprint it reports, by place in `stored`. */
+  const reported = new Array<DigestStateRow | undefined>(stored.length);
   /** Rows of fingerprints never stored before, in artifact order. */
   const fresh: DigestStateRow[] = [];
 
   for (const hit of input.hits) {
-    if (current.has(hit.fingerprint)) continue;
-    const before = previous.get(hit.fingerprint);
+    const place = places.get(hit.fingerprint);
+    if (place === FRESH) continue;
+    const before = place === undefined ? undefined : stored[place]!;
+    if (place !== undefined && reported[place] !== undefined) continue;
     const firstSeenAt = before?.firstSeenAt ?? input.generatedAt;
     const rule = suppression(hit);
     let row: DigestStateRow;
@@ -184,24 +195,29 @@ export function computeDigestState(input: DigestStateInput): DigestState {
       totals.open++;
       if (status === "new") totals.new++;
     }
-    current.set(hit.fingerprint, row);
-    if (before === undefined) fresh.push(row);
+    if (place === undefined) {
+      places.set(hit.fingerprint, FRESH);
+      fresh.push(row);
+    } else {
+      reported[place] = row;
+    }
   }
 
   /** A row for every stored fingerprint, in the stored order. */
-  const kept: DigestStateRow[] = [];
-  for (const before of previous.values()) {
-    const reported = current.get(before.fingerprint);
-    if (reported !== undefined) {
-      kept.push(reported);
+  const kept = new Array<DigestStateRow>(stored.length);
+  for (let place = 0; place < stored.length; place++) {
+    const before = stored[place]!;
+    const now = reported[place];
+    if (now !== undefined) {
+      kept[place] = now;
       continue;
     }
     if (before.status === "resolved") {
-      kept.push({ ...before });
+      kept[place] = { ...before };
       continue;
     }
     if (input.complete) {
-      kept.push(stateRow(before, "resolved", before.firstSeenAt, before.lastSeenAt, { resolvedAt: input.generatedAt }));
+      kept[place] = stateRow(before, "resolved", before.firstSeenAt, before.lastSeenAt, { resolvedAt: input.generatedAt });
       if (before.status === "open") {
         findings.push(shownFinding(before, "resolved", before.firstSeenAt));
         totals.resolved++;
@@ -210,11 +226,11 @@ export function computeDigestState(input: DigestStateInput): DigestState {
     }
     const rule = suppression(before);
     if (rule !== undefined) {
-      kept.push(stateRow(before, "suppressed", before.firstSeenAt, before.lastSeenAt, { suppressedReason: rule.reason }));
+      kept[place] = stateRow(before, "suppressed", before.firstSeenAt, before.lastSeenAt, { suppressedReason: rule.reason });
       findings.push(shownFinding(before, "suppressed", before.firstSeenAt, rule.reason));
       totals.suppressed++;
     } else {
-      kept.push(stateRow(before, "open", before.firstSeenAt, before.lastSeenAt));
+      kept[place] = stateRow(before, "open", before.firstSeenAt, before.lastSeenAt);
       findings.push(shownFinding(before, "open", before.firstSeenAt));
       totals.open++;
     }

@@ -3,12 +3,12 @@ import { describe, expect, it } from "vitest";
 import { compareDigestFindings, type DigestSeverity } from "../../src/digest/digest-finding.js";
 import { sortDigestFindings } from "../../src/digest/sort-digest-findings.js";
 
-/** Values that share prefixes, sort around the separator and the 16-bit digits, or are not ASCII. */
+/** Values that share prefixes, sort around the separator and the base-256 digits, or are not ASCII. */
 const finding = fc.record({
   severity: fc.constantFrom<DigestSeverity>("low", "medium", "high", "critical"),
   repo: fc.constantFrom("o/a", "o/ab", "O/a", "o/a-b", "ö/a"),
   path: fc.constantFrom("x", "x/y", "xy", "x y", "x\u0001", "\u{1F600}", "\uffff", "é"),
-  line: fc.constantFrom(1, 2, 10, 65_535, 65_536, 65_537, 2 ** 32, 2 ** 48 + 1, Number.MAX_SAFE_INTEGER, 0),
+  line: fc.constantFrom(1, 2, 10, 255, 256, 65_535, 65_536, 65_537, 2 ** 32 - 1, 2 ** 32, 2 ** 48 + 1, Number.MAX_SAFE_INTEGER, 0),
   fingerprint: fc.constantFrom("a", "ab", "b", "0f", "", "é"),
   id: fc.nat(),
 });
@@ -27,7 +27,7 @@ describe("sortDigestFindings", () => {
     );
   });
 
-  it("falls back to the comparator for a separator in a field, or a line that is not a non-negative safe integer", () => {
+  it("falls back to the comparator for a separator in a path, or a line that is not a non-negative safe integer", () => {
     const base = { severity: "high" as const, repo: "o/a", fingerprint: "f" };
     const odd = [
       { ...base, path: "x\u0000b", line: 3 },
