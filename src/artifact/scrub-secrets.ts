@@ -164,6 +164,12 @@ const RULES: readonly SecretRule[] = [
     pattern: /GOCSPX-[A-Za-z0-9_-]{28}/g,
   },
   {
+    // Google OAuth 2.0 access tokens: ya29. and base64url characters (usually 150 to 250).
+    kind: "google-oauth-access-token",
+    name: "Google OAuth access tokens (ya29.)",
+    pattern: /(?<![A-Za-z0-9])ya29\.[A-Za-z0-9_-]{20,2048}/g,
+  },
+  {
     // Stripe secret and restricted keys, live and test: sk_live_, sk_test_, rk_live_, rk_test_.
     kind: "stripe-key",
     name: "Stripe secret and restricted keys (sk_live_, rk_live_, …)",
@@ -279,6 +285,15 @@ const RULES: readonly SecretRule[] = [
     replace: keepAround("azure-sas"),
   },
   {
+    // Azure API Management subscription keys (32 hex digits) in the header that carries them,
+    // `Ocp-Apim-Subscription-Key`, as a header line, a JSON field or a call argument.
+    kind: "azure-apim-subscription-key",
+    name: "Azure API Management subscription keys (Ocp-Apim-Subscription-Key)",
+    pattern:
+      /(?<pre>(?<![A-Za-z0-9-])Ocp-Apim-Subscription-Key(?:["']?\s{0,4}[:=]|["']\s{0,4},)\s{0,4}["']?)(?<secret>[a-fA-F0-9]{32})(?![a-fA-F0-9])/gi,
+    replace: keepAround("azure-apim-subscription-key"),
+  },
+  {
     // Microsoft Entra ID (Azure AD) client secrets: 3 characters, a digit, `Q~`, then 31 to 34
     // characters of [A-Za-z0-9_~.-]. Text glued to the end (`….txt`) does not hide it.
     kind: "azure-client-secret",
@@ -331,11 +346,12 @@ const RULES: readonly SecretRule[] = [
     // Passwords in URLs (basic auth, database connection URLs): scheme://user:password@host keeps
     // the user and the host. The password runs to the last `@` before the host, so a password
     // holding `@` is redacted whole; it ends at whitespace, quotes or the start of a path,
-    // query or fragment.
+    // query or fragment. A user holds no `[` (not allowed there), so a token already redacted
+    // before the `@` (`https://[REDACTED:github-token]@host`) is not read as user and password.
     kind: "url-password",
     name: "Passwords in URLs (scheme://user:password@host, also with @ in the password)",
     pattern:
-      /(?<pre>(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/[^\s:/?#@"'`<>]{0,256}:)(?!\[REDACTED:)(?<secret>[^\s/?#"'`<>]{1,256})(?<post>@)/g,
+      /(?<pre>(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/[^\s:/?#@"'`<>[\]]{0,256}:)(?!\[REDACTED:)(?<secret>[^\s/?#"'`<>]{1,256})(?<post>@)/g,
     replace: keepAround("url-password"),
   },
   {

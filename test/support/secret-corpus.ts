@@ -33,6 +33,20 @@ const basicCredential = base64("corpus-user:Corpus-Basic-Pass");
 const standaloneBasic = base64("svc:Basic-Corpus-Pw");
 const jwtSignature = fill(43, "SflK_w-");
 const jwt = "eyJ" + "hbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" + "." + "eyJ" + "zdWIiOiJjb3JwdXMifQ" + "." + jwtSignature;
+const rsJwtSignature = fill(86, "Rs2_5-6Sig");
+const rsJwt = "eyJ" + "hbGciOiJSUzI1NiIsImtpZCI6ImNvcnB1cyJ9" + "." + "eyJ" + "pc3MiOiJodHRwczovL2lkcC5leGFtcGxlIiwiZXhwIjo0MTAyNDQ0ODAwfQ" + "." + rsJwtSignature;
+const pem = (label: string, body: string, end = true): string =>
+  `-----BEGIN ${label} ${"PRIVATE"} KEY-----\\n${body}` + (end ? `\\n-----END ${label} ${"PRIVATE"} KEY-----` : "");
+const ecBody = "MHcCAQEEIC" + fill(40, "Ec9kQ");
+const pkcs8Body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" + fill(40, "P8kZ");
+const opensshBody = "b3BlbnNzaC1rZXktdjEAAAAA" + fill(40, "Os5hK");
+const encryptedBody = "MIIFHzBJBgkqhkiG9w0BBQ0wPDAb" + fill(40, "En7cR");
+const dsaBody = "MIIBuwIBAAKBgQ" + fill(40, "Ds4aQ");
+const pgpBody = "lQOYBGCorpus" + fill(40, "Pg8pX");
+const sasSig = "CorpusSasUrl7Kq2%2Bsig%2FxYz%3D";
+const opaqueBearer = "OpaqueBearer" + fill(28, "7Kx9");
+const proxyBasic = base64("proxy-corpus:Proxy-Basic-Pw9");
+const npmrcAuth = base64("npm-corpus:Npmrc-Auth-Pw5");
 
 export const SECRET_EXAMPLES: readonly SecretExample[] = [
   example("private-key", `-----BEGIN RSA ${"PRIVATE"} KEY-----\\n${pemBody}\\n-----END RSA ${"PRIVATE"} KEY-----`, pemBody),
@@ -81,6 +95,46 @@ export const SECRET_EXAMPLES: readonly SecretExample[] = [
   example("url-query-secret", "jdbc:mysql://db.example/app?user=svc&password=QueryCorpusPw9", "QueryCorpusPw9"),
   example("connection-string-password", "Server=db.example;Database=app;User Id=svc;Password=ConnCorpusPw7!;", "ConnCorpusPw7"),
   example("password", 'DB_PASSWORD="GenericCorpusPw3"', "GenericCorpusPw3"),
+
+  // More of each family: every GitHub token prefix, AWS temporary keys, every kind of PEM
+  // block (and one cut off), other JWTs, Slack, Stripe, SendGrid, Azure, npm and Google
+  // credentials in the places they are found, Basic and Bearer headers, URL passwords.
+  example("github-token", "gho_" + fill(36, "Oa2u")),
+  example("github-token", "ghu_" + fill(36, "Us3r")),
+  example("github-token", "ghs_" + fill(36, "Sv5r")),
+  example("github-token", "ghr_" + fill(76, "Rf6h")),
+  example("github-token", "github_" + "pat_" + fill(22, "Fg7n") + "_" + fill(59, "Pat3Gr")),
+  example("github-token", `git clone https://x-access-token:${"ghs_" + fill(36, "Cl0n")}@github.com/acme/app.git`, "ghs_" + fill(36, "Cl0n")),
+  example("aws-access-key-id", "ASIA" + "CORPUSTEMP7KEY01"),
+  example("aws-secret-access-key", `"SecretAccessKey": "${fill(40, "Tmp9/Se+cK")}"`, fill(40, "Tmp9/Se+cK")),
+  example("private-key", pem("EC", ecBody), ecBody),
+  example("private-key", pem("", pkcs8Body).replace("BEGIN  ", "BEGIN ").replace("END  ", "END "), pkcs8Body),
+  example("private-key", pem("OPENSSH", opensshBody), opensshBody),
+  example("private-key", pem("ENCRYPTED", encryptedBody), encryptedBody),
+  example("private-key", pem("DSA", dsaBody), dsaBody),
+  example("private-key", `-----BEGIN PGP ${"PRIVATE"} KEY BLOCK-----\\n\\n${pgpBody}\\n-----END PGP ${"PRIVATE"} KEY BLOCK-----`, pgpBody),
+  example("private-key", pem("RSA", "MIIEowIBAAKCAQEA" + fill(40, "Cut7Rs"), false), "MIIEowIBAAKCAQEA" + fill(40, "Cut7Rs")),
+  example("jwt", `id_token=${rsJwt}`, rsJwtSignature),
+  example("slack-token", "xox" + "p-" + "123456789012-123456789012-1234567890123-" + fill(32, "0a9f")),
+  example("slack-token", "xa" + "pp-1-" + "A0CORPUS1-1234567890123-" + fill(64, "0a9f1b")),
+  example("slack-webhook-url", `SLACK_WEBHOOK=https://hooks.slack${".com"}/workflows/T0CORPUS1/A0CORPUS2/123456789/${fill(24, "Wf8k")}`, fill(24, "Wf8k")),
+  example("stripe-key", "rk_" + "live_" + fill(24, "Rk4s")),
+  example("stripe-key", "sk_" + "test_" + fill(24, "Ts6t")),
+  example("sendgrid-api-key", `sg.setApiKey("${"SG." + fill(22, "Se9n") + "." + fill(43, "Dk2y")}")`, "SG." + fill(22, "Se9n") + "." + fill(43, "Dk2y")),
+  example("azure-sas", `https://corpus.blob.core.windows.net/c/b.zip?sv=2022-11-02&sr=b&sp=r&sig=${sasSig}&se=2030-01-01`, sasSig),
+  example("azure-client-secret", `AZURE_CLIENT_SECRET=${"Ab1" + "7Q~" + fill(34, "Az_Cl.ie-nt~")}`, "Ab1" + "7Q~" + fill(34, "Az_Cl.ie-nt~")),
+  example("npmrc-auth", `//npm.corpus.example/:_auth=${npmrcAuth}`, npmrcAuth),
+  example("npm-token", `NPM_TOKEN=${"npm_" + fill(36, "Ci7n")}`, "npm_" + fill(36, "Ci7n")),
+  example("google-api-key", `https://maps.googleapis.com/maps/api/geocode/json?address=x&key=${"AI" + "za" + fill(35, "Mp4_-")}`, "AI" + "za" + fill(35, "Mp4_-")),
+  example("authorization", `Proxy-Authorization: Basic ${proxyBasic}`, proxyBasic),
+  example("authorization", `curl -H "Authorization: Bearer ${opaqueBearer}" https://api.corpus.example`, opaqueBearer),
+  example("github-token", `https://${"ghp_" + fill(36, "Ur1l")}@github.com/acme/app.git`, "ghp_" + fill(36, "Ur1l")),
+  example("google-oauth-access-token", "ya29." + fill(150, "a0Ad_x-9Kq")),
+  example("azure-apim-subscription-key", `Ocp-Apim-Subscription-Key: ${fill(32, "9f8e7d6c5b4a")}`, fill(32, "9f8e7d6c5b4a")),
+  example("url-password", "postgres://app:PgCorpusPw4@db.internal.example:5432/app", "PgCorpusPw4"),
+  example("url-password", "mongodb+srv://svc:MongoCorpusPw6@cluster0.example.net/app", "MongoCorpusPw6"),
+  example("url-password", "redis://:RedisCorpusPw8@cache.internal.example:6379/0", "RedisCorpusPw8"),
+  example("url-password", "amqps://queue:Amqp%40Corpus%3APw2@mq.internal.example/vhost", "Amqp%40Corpus%3APw2", "Amqp@Corpus:Pw2"),
 ];
 
 /** Every string of the corpus that must never be shown. */
