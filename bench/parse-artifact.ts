@@ -39,7 +39,7 @@ export function benchParseArtifact(): BenchTable {
     return { hits, iterations, bytes: bytes.byteLength, ...times };
   });
   return {
-    title: "Artifact parsing and fingerprinting (median time; ratios to JSON.parse of the same bytes, this run)",
+    title: "Artifact parsing and fingerprinting (median CPU time; ratios to JSON.parse of the same bytes, this run)",
     headers: ["hits", "MB", "iterations", "JSON.parse ms", "parseArtifact ms", "×", "fingerprintHits ms", "×", "both ms", "×"],
     rows: measured.map((m) => [
       formatCount(m.hits),

@@ -60,7 +60,7 @@ export function benchRenderDigest(): BenchTable {
   });
   const smallest = measured[0]!;
   return {
-    title: "Digest state and rendering (median time; ratios measured in this run)",
+    title: "Digest state and rendering (median CPU time; ratios measured in this run)",
     headers: [
       "findings",
       "iterations",

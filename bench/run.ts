@@ -23,12 +23,21 @@ const BENCHMARKS: Array<{ name: string; run: () => BenchTable | BenchTable[] | P
   { name: "memory", run: benchMemory },
 ];
 
+/** `npm run bench -- "render digest" "parse artifact"` runs only the benchmarks named. */
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !BENCHMARKS.some((benchmark) => benchmark.name === name));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark: ${unknown.join(", ")}; known: ${BENCHMARKS.map((benchmark) => benchmark.name).join(", ")}`);
+  process.exit(2);
+}
+const selected = wanted.length === 0 ? BENCHMARKS : BENCHMARKS.filter((benchmark) => wanted.includes(benchmark.name));
+
 const started = performance.now();
 console.log(`audit-digest benchmarks · Node ${process.version} · ${process.platform}/${process.arch}\n`);
-for (const benchmark of BENCHMARKS) {
+for (const benchmark of selected) {
   const start = performance.now();
   const tables = [await benchmark.run()].flat();
   for (const table of tables) console.log(`${formatBenchTable(table)}\n`);
   console.log(`(${benchmark.name}: ${((performance.now() - start) / 1000).toFixed(1)} s)\n`);
 }
-console.log(`All benchmarks done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+console.log(`${selected === BENCHMARKS ? "All benchmarks" : selected.map((benchmark) => benchmark.name).join(", ")} done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
