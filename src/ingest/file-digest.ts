@@ -1,15 +1,11 @@
 import type { ConsumerArtifact, Hit } from "../artifact/consumer-artifact-schema.js";
 import type { FingerprintedHit } from "../artifact/fingerprint-hit.js";
 import type { RepoConfig } from "../config/repo-config-schema.js";
+import { fullListHint } from "../digest/full-list-hint.js";
 import { upsertDigest, type UpsertDigestOutcome } from "../digest/upsert-digest.js";
 import type { InstallationOctokit } from "../github/installation-octokit.js";
 import type { JobContext } from "../jobs/job-context.js";
 import { repoIssuesStep } from "../repo-issues/repo-issues-step.js";
-
-/** Where the full list of findings is, for a digest whose body cannot hold them all. */
-export function fullListHint(headSha: string): string {
-  return `the "Audit ingest gate" check run of commit ${headSha.slice(0, 12)}, or run \`audit-digest render\` on the artifact`;
-}
 
 /**
  * Files or updates the digest of a valid artifact in its home, and in `issues.mode: per-repo`

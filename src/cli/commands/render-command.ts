@@ -6,6 +6,7 @@ import { ExitCode } from "../exit-code.js";
 import { parseFileCommand } from "../parse-command-args.js";
 import { readConfigFile } from "../read-config-file.js";
 import { readInput } from "../read-input.js";
+import { fullListHint } from "../../digest/full-list-hint.js";
 import { renderFirstDigest } from "../../digest/render-first-digest.js";
 
 const usage = `usage: audit-digest render <file|-> [--config <.github/audit-digest.yml>] [--host <host>]
@@ -56,7 +57,9 @@ async function execute(args: readonly string[], io: CliIo): Promise<number> {
   const host = typeof parsed.values.host === "string" ? parsed.values.host : "github.com";
   let rendered;
   try {
-    rendered = renderFirstDigest({ artifact: result.artifact, repoConfig: config.config, host });
+    // A cut body points to the commit's check run, as the app's does (an artifact the app takes names its commit).
+    const sha = result.artifact.source?.sha;
+    rendered = renderFirstDigest({ artifact: result.artifact, repoConfig: config.config, host, ...(sha ? { fullListHint: fullListHint(sha) } : {}) });
   } catch (error) {
     io.stderr.write(`audit-digest render: ${error instanceof Error ? error.message : String(error)}\n`);
     return ExitCode.usage;
