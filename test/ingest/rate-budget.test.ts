@@ -4,6 +4,8 @@ import { artifactFixture, hit, producedBy } from "../support/artifact-fixtures.j
 
 const REPOSITORY = `${OWNER}/${REPO}`;
 const SHA = "e".repeat(40);
+/** The app's Octokit as in production, throttling on (GitHub's spacing of writes, rate-limit handlers); only retry-after waits shortened. */
+const THROTTLED = { retryAfterBaseValue: 1 };
 let harness: AppHarness;
 afterEach(async () => {
   await harness.close();
@@ -18,7 +20,7 @@ async function queuedIngests() {
 
 describe("GitHub API budget", () => {
   it("defers an ingest that runs out of budget to the reset time, and loses nothing", async () => {
-    harness = await createAppHarness({ simOptions: { rateLimit: { limit: 4 } } });
+    harness = await createAppHarness({ simOptions: { rateLimit: { limit: 4 } }, octokit: THROTTLED });
     const run = harness.sim.createWorkflowRun({ repo: REPOSITORY, headSha: SHA, artifacts: [{ name: "consumer-artifact", json: producedBy(artifactFixture()) }] });
     await harness.runJob("ingest-workflow-run", { owner: OWNER, repo: REPO, runId: run.id, runAttempt: 1, headSha: SHA, fromFork: false });
 
@@ -40,7 +42,7 @@ describe("GitHub API budget", () => {
   });
 
   it("below rate.digest_only_below files the digest only, and says why in it", async () => {
-    harness = await createAppHarness();
+    harness = await createAppHarness({ octokit: THROTTLED });
     harness.sim.createRepository({ owner: OWNER, name: "web" });
     harness.sim.setFileContent({ repo: REPOSITORY, path: ".github/audit-digest.yml", content: 'digest:\n  producers: ["acme/*"]\nissues:\n  mode: per-repo\nrate:\n  digest_only_below: 4999\n' });
     const document = artifactFixture({
