@@ -8,6 +8,7 @@
  * - keeps each operation's JSON responses (status → schema), their schemas as `$ref`s into
  *   `components.schemas`, which holds every schema they reach and nothing else;
  * - rewrites OpenAPI 3.0 `nullable` into JSON Schema that ajv understands;
+ * - makes nullable the few properties GitHub answers with null against its description;
  * - drops documentation-only keywords.
  *
  * `npx tsx scripts/extract-openapi-subset.ts` writes it; a test fails when the committed file
@@ -67,6 +68,13 @@ export const SIMULATED_OPERATIONS = [
   "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}",
   "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}",
 ] as const;
+
+/**
+ * Where GitHub answers differently from its description, the subset follows the answers, each
+ * override named here: `component schema → property → made nullable`.
+ * - A workflow run whose head repository (a fork) was deleted has `head_repository: null`.
+ */
+const KNOWN_NULLABLE_PROPERTIES: ReadonlyArray<readonly [string, string]> = [["workflow-run", "head_repository"]];
 
 /** Formats ajv-formats validates; other (GitHub-specific) formats are dropped. */
 const KEPT_FORMATS = new Set(["date-time", "date", "uri", "email"]);
@@ -190,6 +198,19 @@ function extractOperation(spec: JsonObject, operation: JsonObject, pathItem: Jso
   return out;
 }
 
+function withKnownNullables(name: string, schema: Json): Json {
+  const overrides = KNOWN_NULLABLE_PROPERTIES.filter(([component]) => component === name);
+  if (overrides.length === 0) return schema;
+  if (!isObject(schema) || !isObject(schema.properties)) throw new Error(`Component schema ${name} has no properties to override`);
+  const properties: JsonObject = { ...schema.properties };
+  for (const [, property] of overrides) {
+    const current = properties[property];
+    if (current === undefined) throw new Error(`Component schema ${name} has no property ${property}; drop the override`);
+    properties[property] = { anyOf: [current, { type: "null" }] };
+  }
+  return { ...schema, properties };
+}
+
 /** Every component schema reachable from `roots`, converted, sorted by name. */
 function reachableSchemas(spec: JsonObject, roots: Json): JsonObject {
   const schemas = isObject(spec.components) && isObject(spec.components.schemas) ? spec.components.schemas : {};
@@ -199,7 +220,7 @@ function reachableSchemas(spec: JsonObject, roots: Json): JsonObject {
     if (kept.has(name)) continue;
     const schema = schemas[name];
     if (schema === undefined) throw new Error(`No component schema ${name}`);
-    const converted = toJsonSchema(schema);
+    const converted = toJsonSchema(withKnownNullables(name, schema));
     kept.set(name, converted);
     pending.push(...[...schemaRefs(converted)].filter((next) => !kept.has(next)));
   }
