@@ -4,7 +4,8 @@ import { classifyGitHubError } from "./classify-github-error.js";
 export const CREATE_ATTEMPTS = 3;
 
 /**
- * Creates something on GitHub (an issue, a comment, a check run) at most once, although a
+ * Creates something on GitHub (an issue, a comment, a check run, a check run's batch of
+ * annotations) at most once, although a
  * failed create may have been carried out: GitHub can answer 5xx, or the connection can drop or
  * time out, after it wrote. So a create is never repeated blindly: after such a failure `find`
  * looks for what the create would have made (by label and marker, by `external_id`), and what
