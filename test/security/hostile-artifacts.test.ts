@@ -444,7 +444,12 @@ const binary: fc.Arbitrary<JsonCase> = fc.oneof(
     })),
 );
 
-const hostileJson: fc.Arbitrary<JsonCase> = fc.oneof(wrongType, hugeString, deepNesting, hostileUnicode, duplicateKeys, notJson, byteOrderMarks, truncated, binary);
+/** A failing case is reported by what was done to it, not by its bytes. */
+function described<T extends { scenario: string; note: string }>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T> {
+  return arbitrary.map((c) => Object.assign(c, { [fc.toStringMethod]: () => `${c.scenario}: ${c.note}` }));
+}
+
+const hostileJson: fc.Arbitrary<JsonCase> = described(fc.oneof(wrongType, hugeString, deepNesting, hostileUnicode, duplicateKeys, notJson, byteOrderMarks, truncated, binary));
 
 // ─── generators of hostile archives ──────────────────────────────────────────────────────────
 
@@ -628,7 +633,7 @@ const cheapZip: fc.Arbitrary<ZipCase> = fc.oneof(
   })),
 );
 
-const hostileZip: fc.Arbitrary<ZipCase> = fc.oneof({ arbitrary: costlyZip, weight: 1 }, { arbitrary: cheapZip, weight: 12 });
+const hostileZip: fc.Arbitrary<ZipCase> = described(fc.oneof({ arbitrary: costlyZip, weight: 1 }, { arbitrary: cheapZip, weight: 12 }));
 
 // ─── the properties ──────────────────────────────────────────────────────────────────────────
 
