@@ -21,24 +21,50 @@ export function normalizeSnippet(snippet: string): string {
   return UNNORMAL_WHITESPACE.test(snippet) ? snippet.replace(/\s+/gu, " ").trim() : snippet;
 }
 
-/** The identity of a hit without its occurrence counter. Never includes the line number. */
-function identity(hit: FingerprintInput): string {
+/** A character `JSON.stringify` may write other than as itself: a quote, a backslash, a control character, a surrogate. */
+// eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** `JSON.stringify(text)`, or the text itself when no character needs escaping (nearly always); the caller adds the quotes. */
+function escaped(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text).slice(1, -1) : text;
+}
+
+/** Where the occurrence counter goes: after the identity and a `#`. */
+const FIRST_OCCURRENCE = "#0";
+
+/**
+ * What is hashed for the first hit of an identity: the JSON text of
+ * `["v1", repo, path, pattern, kind, value]`, then `#0`. Written out with one `join` (building
+ * the array for `JSON.stringify`, or concatenating piece by piece, costs more than the
+ * hashing), so it is one flat string, which serves both as the key of the identity and as the
+ * input of the hash. Never includes the line number.
+ */
+function firstOccurrenceKey(hit: FingerprintInput): string {
   const snippet = hit.snippet === undefined ? "" : normalizeSnippet(hit.snippet);
   // Repository names are case-insensitive on GitHub; paths and patterns are not.
-  const repo = hit.repo.toLowerCase();
-  if (snippet !== "") return JSON.stringify(["v1", repo, hit.path, hit.pattern, "snippet", snippet]);
-  if (hit.rule_id !== undefined) return JSON.stringify(["v1", repo, hit.path, hit.pattern, "rule", hit.rule_id]);
-  return JSON.stringify(["v1", repo, hit.path, hit.pattern, "none", ""]);
+  const repo = escaped(hit.repo.toLowerCase());
+  const path = escaped(hit.path);
+  const pattern = escaped(hit.pattern);
+  if (snippet !== "") return ['["v1","', repo, '","', path, '","', pattern, '","snippet","', escaped(snippet), '"]', FIRST_OCCURRENCE].join("");
+  if (hit.rule_id !== undefined) return ['["v1","', repo, '","', path, '","', pattern, '","rule","', escaped(hit.rule_id), '"]', FIRST_OCCURRENCE].join("");
+  return ['["v1","', repo, '","', path, '","', pattern, '","none",""]', FIRST_OCCURRENCE].join("");
+}
+
+/** What is hashed for a later hit of the same identity. */
+function laterOccurrenceKey(firstKey: string, occurrence: number): string {
+  return `${firstKey.slice(0, -FIRST_OCCURRENCE.length)}#${occurrence}`;
+}
+
+function sha256Hex(key: string): string {
+  // One-shot hashing: a Hash object per hit costs more than the hashing itself.
+  return hash("sha256", key, "hex");
 }
 
 /** Fingerprint of one hit, given its occurrence counter among identical hits. */
 export function fingerprintHit(hit: FingerprintInput, occurrence = 0): string {
-  return fingerprintOf(identity(hit), occurrence);
-}
-
-function fingerprintOf(key: string, occurrence: number): string {
-  // One-shot hashing: a Hash object per hit costs more than the hashing itself.
-  return hash("sha256", `${key}#${occurrence}`, "hex");
+  const first = firstOccurrenceKey(hit);
+  return sha256Hex(occurrence === 0 ? first : laterOccurrenceKey(first, occurrence));
 }
 
 /**
@@ -47,11 +73,23 @@ function fingerprintOf(key: string, occurrence: number): string {
  * line numbers.
  */
 export function fingerprintHits<H extends FingerprintInput>(hits: readonly H[]): FingerprintedHit<H>[] {
-  const seen = new Map<string, number>();
-  return hits.map((hit) => {
-    const key = identity(hit);
-    const occurrence = seen.get(key) ?? 0;
-    seen.set(key, occurrence + 1);
-    return { hit, fingerprint: fingerprintOf(key, occurrence), occurrence };
-  });
+  const seen = new Set<string>();
+  /** The next counter of each identity that occurs more than once (rare). */
+  const repeats = new Map<string, number>();
+  const result = new Array<FingerprintedHit<H>>(hits.length);
+  for (let i = 0; i < hits.length; i++) {
+    const hit = hits[i]!;
+    const first = firstOccurrenceKey(hit);
+    // One lookup for a first occurrence: adding a key the set holds leaves its size unchanged.
+    const size = seen.size;
+    seen.add(first);
+    if (seen.size > size) {
+      result[i] = { hit, fingerprint: sha256Hex(first), occurrence: 0 };
+      continue;
+    }
+    const occurrence = repeats.get(first) ?? 1;
+    repeats.set(first, occurrence + 1);
+    result[i] = { hit, fingerprint: sha256Hex(laterOccurrenceKey(first, occurrence)), occurrence };
+  }
+  return result;
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Hit } from "../../src/artifact/consumer-artifact-schema.js";
@@ -114,6 +115,44 @@ describe("fingerprints", () => {
         expect(new Set(first).size).toBe(hits.length);
         expect(fingerprintHits(hits.map((h) => ({ ...h }))).map((r) => r.fingerprint)).toEqual(first);
       }),
+    );
+  });
+
+  it("hash the JSON text of [\"v1\", repo, path, pattern, kind, value] and #occurrence, for any text (property)", () => {
+    // The definition, written the slow way: fingerprints written out by hand must stay equal to it.
+    const reference = (input: FingerprintInput, occurrence: number): string => {
+      const snippet = input.snippet === undefined ? "" : input.snippet.replace(/\s+/gu, " ").trim();
+      const repo = input.repo.toLowerCase();
+      const identity =
+        snippet !== ""
+          ? ["v1", repo, input.path, input.pattern, "snippet", snippet]
+          : input.rule_id !== undefined
+            ? ["v1", repo, input.path, input.pattern, "rule", input.rule_id]
+            : ["v1", repo, input.path, input.pattern, "none", ""];
+      return createHash("sha256").update(`${JSON.stringify(identity)}#${occurrence}`).digest("hex");
+    };
+    const text = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 8 }),
+      fc.constantFrom("", '"', "\\", "\u0000", "\u001f", "\u007f", "\u2028", "\ud800", "\udc00x", "😀", "a\"b\\c", "#0", "\"]#0"),
+    );
+    const input = fc.record(
+      { repo: text, path: text, pattern: text, snippet: text, rule_id: text },
+      { requiredKeys: ["repo", "path", "pattern"] },
+    );
+    fc.assert(
+      fc.property(fc.array(input, { minLength: 1, maxLength: 6 }), fc.nat({ max: 3 }), (inputs, occurrence) => {
+        for (const one of inputs) expect(fingerprintHit(one, occurrence)).toBe(reference(one, occurrence));
+        const repeated = [...inputs, ...inputs];
+        const counters = new Map<string, number>();
+        const expected = repeated.map((one) => {
+          const key = JSON.stringify(reference(one, 0));
+          const counter = counters.get(key) ?? 0;
+          counters.set(key, counter + 1);
+          return reference(one, counter);
+        });
+        expect(fingerprintHits(repeated).map((r) => r.fingerprint)).toEqual(expected);
+      }),
+      { numRuns: 2_000 },
     );
   });
 });
