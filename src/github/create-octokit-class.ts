@@ -5,6 +5,7 @@ import { ConditionalReadCache } from "./conditional-read-cache.js";
 import { conditionalReads } from "./conditional-reads.js";
 import { resolveInPlaceRetryLimits, type InPlaceRetryLimits } from "./in-place-retry-limits.js";
 import { noBlindRetries } from "./no-blind-retries.js";
+import { checkSpacing, createSpacingGroups, type RequestSpacing, type SpacingGroups } from "./request-spacing.js";
 
 export interface OctokitClassOptions extends Partial<InPlaceRetryLimits> {
   /**
@@ -17,6 +18,11 @@ export interface OctokitClassOptions extends Partial<InPlaceRetryLimits> {
    * without GitHub's one-second spacing of writes); production keeps it on.
    */
   throttle?: boolean;
+  /**
+   * Spacing of one installation's requests (see `RequestSpacing`); plugin-throttling's own
+   * (GitHub's guidance) when omitted, as in production. Tests about throttling shorten it.
+   */
+  spacing?: RequestSpacing;
   /**
    * Where installations' conditional reads keep entity tags and bodies (see `conditionalReads`):
    * one bounded cache per class, so per process, unless one is given; false sends every read in full.
@@ -58,17 +64,25 @@ export function createOctokitClass({
   throttle: throttleEnabled = true,
   conditionalReads: cache = new ConditionalReadCache(),
   metrics,
+  spacing,
   ...given
 }: OctokitClassOptions = {}): typeof ProbotOctokit {
   const limits = resolveInPlaceRetryLimits(given);
   if (retryAfterBaseValue !== undefined && !(Number.isFinite(retryAfterBaseValue) && retryAfterBaseValue >= 0)) {
     throw new RangeError(`retryAfterBaseValue must be a number of milliseconds from 0 (got ${retryAfterBaseValue})`);
   }
+  if (spacing !== undefined) checkSpacing(spacing);
   const baseValue = retryAfterBaseValue === undefined ? {} : { retryAfterBaseValue };
   const Conditional = cache === false ? ProbotOctokit : ProbotOctokit.plugin(conditionalReads({ cache }));
   const Octokit = metrics === undefined ? Conditional : Conditional.plugin(countGitHubRequests(metrics.githubRequests));
+  // One set of limiter groups per class (so per process), made on the first instance's Redis connection.
+  let groups: SpacingGroups | undefined;
   return Octokit.plugin(noBlindRetries()).defaults((options: Record<string, unknown>): Record<string, unknown> => {
     const throttle = (options.throttle ?? {}) as Record<string, unknown>;
+    if (spacing !== undefined && groups === undefined) {
+      const connection = throttle.connection as Parameters<typeof createSpacingGroups>[0]["connection"];
+      groups = createSpacingGroups({ spacing, ...(connection ? { connection } : {}), ...(typeof throttle.timeout === "number" ? { timeout: throttle.timeout } : {}) });
+    }
     const retry = (options.retry ?? {}) as Record<string, unknown>;
     const installationId = readInstallationId(options);
     return {
@@ -77,6 +91,7 @@ export function createOctokitClass({
         ...throttle,
         enabled: throttleEnabled,
         ...baseValue,
+        ...groups,
         onRateLimit: (retryAfter: number, request: ThrottleRequestOptions, octokit: OctokitWithLog): boolean => {
           octokit.log.warn({ installationId, method: request.method, url: request.url, retryAfter }, "GitHub rate limit reached; the job waits in the queue for the reset");
           return false;

@@ -5,14 +5,15 @@ import { classifyGitHubError } from "../../src/github/classify-github-error.js";
 import { createOctokitClass, type OctokitClassOptions } from "../../src/github/create-octokit-class.js";
 import { createGitHubSimulator, type FaultSpec } from "../support/github-simulator/index.js";
 import { TEST_APP_ID, testPrivateKey } from "../support/test-config.js";
+import { throttledOctokit } from "../support/throttled-octokit.js";
 
 const owner = "acme";
 const repo = "app";
 const LIST_ISSUES = "GET /repos/{owner}/{repo}/issues";
 const SECONDARY_MESSAGE = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.";
 
-/** The app's Octokit, throttling on, waits shortened to a millisecond per second, against a fresh simulator. */
-async function arrange({ octokit = { retryAfterBaseValue: 1 }, fetch }: { octokit?: OctokitClassOptions; fetch?: (sim: ReturnType<typeof createGitHubSimulator>) => typeof globalThis.fetch } = {}) {
+/** The app's Octokit, throttling on, waits shortened (see `throttledOctokit`), against a fresh simulator. */
+async function arrange({ octokit = throttledOctokit, fetch }: { octokit?: OctokitClassOptions; fetch?: (sim: ReturnType<typeof createGitHubSimulator>) => typeof globalThis.fetch } = {}) {
   const clock = Math.ceil(Date.now() / 1000) * 1000;
   const sim = createGitHubSimulator({ app: { id: TEST_APP_ID }, now: () => clock });
   sim.createInstallation({ id: 1, account: owner, permissions: { issues: "write", metadata: "read" } });
@@ -86,7 +87,7 @@ describe("secondary rate limit", () => {
   });
 
   it("at exactly maxRetryAfterInPlaceSeconds is still waited out, and the bound is an option", async () => {
-    const { sim, listIssues } = await arrange({ octokit: { retryAfterBaseValue: 1, maxRetryAfterInPlaceSeconds: 10 } });
+    const { sim, listIssues } = await arrange({ octokit: { ...throttledOctokit, maxRetryAfterInPlaceSeconds: 10 } });
     sim.injectFault(secondary({ retryAfter: 10, times: 1 }));
     expect((await listIssues()).status).toBe(200);
     sim.injectFault(secondary({ retryAfter: 11, times: 1 }));
@@ -149,12 +150,39 @@ describe("other client errors", () => {
   });
 });
 
+describe("request spacing", () => {
+  it("spaces one installation's writes by spacing.writeMs: the option replaces plugin-throttling's one second", async () => {
+    // Longer than the plugin's own spacing (1,000 ms), so gaps this wide can only come from the option.
+    const writeMs = 1_600;
+    const sim = createGitHubSimulator({ app: { id: TEST_APP_ID } });
+    sim.createInstallation({ id: 1, account: owner, permissions: { issues: "write", metadata: "read" } });
+    sim.createRepository({ owner, name: repo });
+    const issues = [1, 2, 3].map((i) => sim.createIssue({ repo: `${owner}/${repo}`, title: `issue ${i}` }).number);
+    const probot = new Probot({
+      appId: TEST_APP_ID,
+      privateKey: testPrivateKey,
+      log: pino({ level: "silent" }),
+      Octokit: createOctokitClass({ ...throttledOctokit, spacing: { writeMs, notificationMs: 0, searchMs: 0 } }),
+      request: { fetch: sim.fetch },
+    });
+    const client = await probot.auth(1);
+    // The installation token is minted by this read, so the writes are not held up by it.
+    await client.rest.issues.listForRepo({ owner, repo });
+    await Promise.all(issues.map((issue_number) => client.rest.issues.update({ owner, repo, issue_number, title: "edited" })));
+    const arrivals = sim.writes({ route: "PATCH /repos/{owner}/{repo}/issues/{issue_number}" }).map((w) => w.at);
+    expect(arrivals).toHaveLength(3);
+    // The simulator runs in this process: a write arrives the moment the limiter lets it go.
+    expect(arrivals.slice(1).map((at, i) => at - arrivals[i]! >= writeMs - 50)).toEqual([true, true]);
+  });
+});
+
 describe("options", () => {
   it.each([
     [{ secondaryRateLimitRetries: -1 }, "secondaryRateLimitRetries must be a whole number from 0 to 10 (got -1)"],
     [{ serverErrorRetries: 1.5 }, "serverErrorRetries must be a whole number from 0 to 10 (got 1.5)"],
     [{ maxRetryAfterInPlaceSeconds: 0 }, "maxRetryAfterInPlaceSeconds must be a number of seconds above 0 (got 0)"],
     [{ retryAfterBaseValue: Number.NaN }, "retryAfterBaseValue must be a number of milliseconds from 0 (got NaN)"],
+    [{ spacing: { writeMs: -1, notificationMs: 0, searchMs: 0 } }, "spacing.writeMs must be a number of milliseconds from 0 (got -1)"],
   ] as const)("refuses %o, naming the option", (options, message) => {
     expect(() => createOctokitClass(options)).toThrow(message);
   });

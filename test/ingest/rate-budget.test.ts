@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createAppHarness, OWNER, REPO, type AppHarness } from "../support/app-harness.js";
 import { artifactFixture, hit, producedBy } from "../support/artifact-fixtures.js";
+import { throttledOctokit } from "../support/throttled-octokit.js";
 
 const REPOSITORY = `${OWNER}/${REPO}`;
 const SHA = "e".repeat(40);
-/** The app's Octokit as in production, throttling on (GitHub's spacing of writes, rate-limit handlers); only retry-after waits shortened. */
-const THROTTLED = { retryAfterBaseValue: 1 };
 let harness: AppHarness;
 afterEach(async () => {
   await harness.close();
@@ -20,7 +19,7 @@ async function queuedIngests() {
 
 describe("GitHub API budget", () => {
   it("defers an ingest that runs out of budget to the reset time, and loses nothing", async () => {
-    harness = await createAppHarness({ simOptions: { rateLimit: { limit: 4 } }, octokit: THROTTLED });
+    harness = await createAppHarness({ simOptions: { rateLimit: { limit: 4 } }, octokit: throttledOctokit });
     const run = harness.sim.createWorkflowRun({ repo: REPOSITORY, headSha: SHA, artifacts: [{ name: "consumer-artifact", json: producedBy(artifactFixture()) }] });
     await harness.runJob("ingest-workflow-run", { owner: OWNER, repo: REPO, runId: run.id, runAttempt: 1, headSha: SHA, fromFork: false });
 
@@ -42,7 +41,7 @@ describe("GitHub API budget", () => {
   });
 
   it("below rate.digest_only_below files the digest only, and says why in it", async () => {
-    harness = await createAppHarness({ octokit: THROTTLED });
+    harness = await createAppHarness({ octokit: throttledOctokit });
     harness.sim.createRepository({ owner: OWNER, name: "web" });
     harness.sim.setFileContent({ repo: REPOSITORY, path: ".github/audit-digest.yml", content: 'digest:\n  producers: ["acme/*"]\nissues:\n  mode: per-repo\nrate:\n  digest_only_below: 4999\n' });
     const document = artifactFixture({

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createAppHarness, INSTALLATION_ID, OWNER, REPO, type AppHarness } from "../support/app-harness.js";
 import { artifactFixture, signed } from "../support/artifact-fixtures.js";
+import { throttledOctokit } from "../support/throttled-octokit.js";
 
 const REPOSITORY = `${OWNER}/${REPO}`;
 const SHA = "c".repeat(40);
@@ -17,10 +18,10 @@ afterEach(async () => {
   await harness.close();
 });
 
-/** The worker with throttling on, as in production; only the waits are shortened (1 ms per second). */
+/** The worker with throttling on, as in production; only the waits are shortened (see `throttledOctokit`). */
 async function setup() {
   clock = Math.ceil(Date.now() / 1000) * 1000;
-  harness = await createAppHarness({ simOptions: { now: () => clock }, octokit: { retryAfterBaseValue: 1 } });
+  harness = await createAppHarness({ simOptions: { now: () => clock }, octokit: throttledOctokit });
 }
 
 /** A workflow run in the home repository whose signed artifact names that run as its source. */
