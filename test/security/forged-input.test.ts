@@ -12,6 +12,7 @@ import { createGitHubSimulator, signWebhookBody, type GitHubSimulator, type Logg
 import { recordReliabilityFigures } from "../support/reliability-report.js";
 import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testConfig } from "../support/test-config.js";
 import { createTestDatabase } from "../support/test-database.js";
+import { throttledOctokit } from "../support/throttled-octokit.js";
 import { webhookExample, type WebhookPayload } from "../support/webhook-examples.js";
 
 /**
@@ -80,8 +81,7 @@ async function startWorld(): Promise<World> {
       SCHEDULES_ENABLED: "false",
     }),
     log: pino({ level: "silent" }),
-    // Not a test of request spacing: the app's Octokit without GitHub's one-second pacing of writes.
-    octokit: { throttle: false },
+    octokit: throttledOctokit,
   });
   cleanups.push(() => app.stop());
   const hookUrl = `http://127.0.0.1:${app.port}/api/github/webhooks`;
