@@ -56,15 +56,14 @@ function corpusArtifact(): Record<string, unknown> {
   });
 }
 
+/** Every row of every table of the app and of its job queue (job payloads included). */
 async function databaseText(harness: AppHarness): Promise<string> {
-  const { rows: tables } = await harness.db.query<{ table_name: string }>(
-    "SELECT table_name FROM information_schema.tables WHERE table_schema IN ('public', 'pgboss') AND table_type = 'BASE TABLE' ORDER BY table_name",
+  const { rows: tables } = await harness.db.query<{ table_schema: string; table_name: string }>(
+    "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ('public', 'pgboss') AND table_type = 'BASE TABLE' ORDER BY 1, 2",
   );
   const out: string[] = [];
-  for (const { table_name } of tables) {
-    const { rows } = await harness.db.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${table_name}" t`).catch(async () =>
-      harness.db.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM pgboss."${table_name}" t`),
-    );
+  for (const { table_schema, table_name } of tables) {
+    const { rows } = await harness.db.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${table_schema}"."${table_name}" t`);
     out.push(...rows.map((r) => r.row));
   }
   return out.join("\n");
