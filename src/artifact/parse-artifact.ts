@@ -4,6 +4,7 @@ import type { ArtifactLimits } from "./artifact-limits.js";
 import { resolveArtifactLimits } from "./artifact-limits.js";
 import type { ConsumerArtifact } from "./consumer-artifact-schema.js";
 import { consumerArtifactSchema } from "./consumer-artifact-schema.js";
+import { countObjectMembers } from "./count-object-members.js";
 import { findDuplicateKey } from "./find-duplicate-key.js";
 import { findLongStrings, hasLongStrings } from "./find-long-strings.js";
 import { findLoneSurrogate } from "./find-lone-surrogate.js";
@@ -127,7 +128,9 @@ export function parseArtifact(input: Uint8Array | string, options: ParseArtifact
   }
   const record = document as Record<string, unknown>;
 
-  const duplicate = findDuplicateKey(text);
+  // A repeated name leaves the parsed objects with fewer members than the text has names; only
+  // then is the text read again for the path of the first one.
+  const duplicate = countObjectMembers(record) === depth.members ? undefined : findDuplicateKey(text);
   if (duplicate !== undefined) {
     return fail({ path: duplicate, code: "duplicate_key", message: "member name appears more than once in the same object" });
   }

@@ -158,17 +158,21 @@ describe("parseArtifact", () => {
     );
   });
 
-  it("finds the same depth and offset as reading one character at a time (property)", () => {
-    /** The depth scan's definition: a backslash inside a string escapes the next character. */
+  it("finds the same depth, offset and member names as reading one character at a time (property)", () => {
+    /** The depth scan's definition: a backslash inside a string escapes the next character; a string followed by a colon is a member name. */
     const reference = (input: string, limit: number) => {
       let depth = 0;
       let maxDepth = 0;
+      let members = 0;
       let inString = false;
       for (let i = 0; i < input.length; i++) {
         const c = input[i];
         if (inString) {
           if (c === "\\") i++;
-          else if (c === '"') inString = false;
+          else if (c === '"') {
+            inString = false;
+            if (/^[ \t\n\r]*:/.test(input.slice(i + 1))) members++;
+          }
         } else if (c === '"') inString = true;
         else if (c === "{" || c === "[") {
           depth++;
@@ -176,9 +180,9 @@ describe("parseArtifact", () => {
           maxDepth = Math.max(maxDepth, depth);
         } else if (c === "}" || c === "]") depth--;
       }
-      return { ok: true, maxDepth };
+      return { ok: true, maxDepth, members };
     };
-    const chars = fc.constantFrom("[", "]", "{", "}", '"', "\\", "a", ":");
+    const chars = fc.constantFrom("[", "]", "{", "}", '"', "\\", "a", ":", " ", "\n");
     fc.assert(
       fc.property(fc.array(chars, { maxLength: 60 }), fc.integer({ min: 1, max: 6 }), (parts, limit) => {
         const input = parts.join("");
