@@ -9,6 +9,7 @@ import { runQueuedJob } from "../../src/jobs/run-queued-job.js";
 import { createAppHarness, type AppHarness } from "../support/app-harness.js";
 import { artifactFixture, hit, producedBy } from "../support/artifact-fixtures.js";
 import { recordReliabilityFigures } from "../support/reliability-report.js";
+import { throttledOctokit } from "../support/throttled-octokit.js";
 
 type IngestData = JobData<"ingest-workflow-run">;
 
@@ -82,7 +83,8 @@ async function work(app: AppHarness, jobs: IngestData[], concurrency: number) {
 
 describe("GitHub faults: 20 % of requests fail (half of them after GitHub carried them out) and secondary rate limits", () => {
   it("a batch of ingests for many audit_ids ends in exactly one right digest per audit_id and one check run per commit, no job lost", async () => {
-    harness = await createAppHarness({ octokit: { retryAfterBaseValue: 1 }, simOptions: { seed: 20261202 } });
+    // Throttling on, as in production (limiter path, rate-limit handlers, retries), its waits shortened.
+    harness = await createAppHarness({ octokit: throttledOctokit, simOptions: { seed: 20261202 } });
     const { sim } = harness;
     const jobs: IngestData[] = [];
     const expected: Array<{ repository: string; auditId: string; open: string[] }> = [];
