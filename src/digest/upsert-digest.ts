@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
 import type { ConsumerArtifact, Hit } from "../artifact/consumer-artifact-schema.js";
-import { canonicalJson } from "../artifact/canonical-json.js";
+import { canonicalJsonSha256 } from "../artifact/canonical-json-sha256.js";
 import type { FingerprintedHit } from "../artifact/fingerprint-hit.js";
 import type { RepoConfig } from "../config/repo-config-schema.js";
 import type { Database } from "../db/database.js";
@@ -117,7 +116,7 @@ export async function upsertDigest(input: UpsertDigestInput): Promise<UpsertDige
   const { ctx, octokit, repoConfig, artifact, hits } = input;
   const home = input.home;
   const key: DigestKey = digestKey({ installationId: ctx.installationId, home, auditId: artifact.audit_id });
-  const contentSha256 = createHash("sha256").update(canonicalJson(withoutSignature(artifact))).digest("hex");
+  const contentSha256 = canonicalJsonSha256(withoutSignature(artifact));
 
   return ctx.db.withLock(digestLockKey(key), async (conn) => {
     // 1. A comment an earlier update owes is posted first; older or identical artifacts change nothing.
