@@ -1,5 +1,4 @@
 import { fork } from "node:child_process";
-import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { zipSync } from "fflate";
 import { ProbotOctokit } from "probot";
 import { DEFAULT_ARTIFACT_LIMITS } from "../src/artifact/artifact-limits.js";
-import { canonicalJson } from "../src/artifact/canonical-json.js";
+import { canonicalJsonSha256 } from "../src/artifact/canonical-json-sha256.js";
 import { checkArtifact } from "../src/artifact/check-artifact.js";
 import { parseHmacKeys } from "../src/artifact/parse-hmac-keys.js";
 import { computeDigestState } from "../src/digest/compute-digest-state.js";
@@ -94,7 +93,7 @@ async function ingestChild(zipFile: string): Promise<ChildReport> {
   const checked = checkArtifact({ zip: download.bytes, limits: DEFAULT_ARTIFACT_LIMITS, keys: keys.keys, requireSignature: true, origin: ORIGIN, now: new Date() });
   if (checked.verdict !== "valid") throw new Error(`bench artifact refused: ${JSON.stringify(checked).slice(0, 300)}`);
   const { signature: _signature, ...unsigned } = checked.artifact;
-  const contentSha256 = createHash("sha256").update(canonicalJson(unsigned)).digest("hex");
+  const contentSha256 = canonicalJsonSha256(unsigned);
   const hits = toDigestHits(checked.artifact, checked.hits);
   const state = computeDigestState({ previous: [], hits, complete: checked.artifact.complete, now: new Date().toISOString(), generatedAt: checked.artifact.generated_at });
   if (contentSha256.length !== 64 || state.rows.length === 0) throw new Error("ingest produced nothing");
