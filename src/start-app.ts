@@ -7,6 +7,7 @@ import type { AppConfig } from "./config/app-config.js";
 import type { Database } from "./db/database.js";
 import { openDatabase } from "./db/open-database.js";
 import { prepareFallbackDir } from "./fallback/prepare-fallback-dir.js";
+import { writeMissingFallbackFiles } from "./fallback/write-missing-fallback-files.js";
 import { runMigrations } from "./db/run-migrations.js";
 import { createOctokitClass, type OctokitClassOptions } from "./github/create-octokit-class.js";
 import { RateLimitTracker } from "./github/rate-limit-tracker.js";
@@ -64,6 +65,10 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const db = await openDatabase(config.database);
   const applied = await runMigrations({ db });
   if (applied.length > 0) log.info({ applied }, "database migrations applied");
+  if (config.fallbackDir !== undefined) {
+    const written = await writeMissingFallbackFiles({ db, dir: config.fallbackDir });
+    if (written > 0) log.warn({ fallbackDir: config.fallbackDir, written }, "fallback files of records committed just before a crash written");
+  }
 
   // 2. Job queue; maintenance and schedules run where workers run.
   const queue = await JobQueue.start({

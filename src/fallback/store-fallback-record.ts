@@ -36,8 +36,12 @@ export interface StoreFallbackInput {
  * every snippet `<REDACTED>` and every other string scrubbed, the fingerprints of the hits as
  * reported, the digest title and body rendered from the redacted data, and the reason, until
  * `fallback.ttl_days` from now. A pending record of the same digest is updated, not copied.
- * With `FALLBACK_DIR`, the record is written there too before the transaction commits, so a
- * failed write keeps nothing half done (the job is retried).
+ * With `FALLBACK_DIR`, the record is written there too once the transaction committed, so a
+ * file always belongs to a record the database holds (one written before the commit would stay
+ * behind, an orphan beside its retry's file, when the process dies before committing). A failed
+ * file write fails the job, whose retry updates the same record and writes its file again; a
+ * process that dies between the commit and the file leaves it to the next start-up
+ * (`writeMissingFallbackFiles`).
  */
 export async function storeFallbackRecord(input: StoreFallbackInput): Promise<FallbackRecord> {
   const artifact = redactArtifact(input.artifact);
@@ -51,8 +55,8 @@ export async function storeFallbackRecord(input: StoreFallbackInput): Promise<Fa
     fullListHint: scrubSecrets(input.fullListHint),
     now: new Date(),
   });
-  return input.db.transaction(async (tx) => {
-    const record = await savePendingFallback(tx, {
+  const record = await input.db.transaction((tx) =>
+    savePendingFallback(tx, {
       key: input.key,
       targetRepository: input.targetRepository,
       runRepository: input.runRepository,
@@ -63,8 +67,8 @@ export async function storeFallbackRecord(input: StoreFallbackInput): Promise<Fa
       fingerprints,
       digest: { title: digest.title, body: digest.body },
       ttlDays: input.repoConfig.fallback.ttl_days,
-    });
-    if (input.fallbackDir !== undefined) await writeFallbackFile({ dir: input.fallbackDir, record });
-    return record;
-  });
+    }),
+  );
+  if (input.fallbackDir !== undefined) await writeFallbackFile({ dir: input.fallbackDir, record });
+  return record;
 }

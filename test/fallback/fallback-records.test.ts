@@ -8,6 +8,7 @@ import { enqueueWebhookJob } from "../../src/jobs/enqueue-webhook-job.js";
 import { createMetrics } from "../../src/metrics/create-metrics.js";
 import { expireFallbackRecords } from "../../src/schedules/expire-fallback-records.js";
 import { redrivePendingFallbacks } from "../../src/schedules/redrive-pending-fallbacks.js";
+import { writeMissingFallbackFiles } from "../../src/fallback/write-missing-fallback-files.js";
 import { createAppHarness, INSTALLATION_ID, OWNER, REPO, type AppHarness } from "../support/app-harness.js";
 import { artifactFixture, hit, producedBy } from "../support/artifact-fixtures.js";
 import { CORPUS_SECRETS, SECRET_EXAMPLES } from "../support/secret-corpus.js";
@@ -142,6 +143,32 @@ describe("fallback records", () => {
     expect(file.digest.body).toContain("<REDACTED>");
     expect(leaked(text)).toEqual([]);
     expect(text).not.toContain("plain-snippet-marker");
+  });
+
+  it("writes a record's file only once its transaction committed, and a start-up writes the file a crash after the commit left out", async () => {
+    const fallbackDir = tempDir();
+    const harness = await setup({ fallbackDir });
+    // The commit of the first attempt fails, as when the process dies before committing.
+    await harness.db.query("CREATE FUNCTION refuse_fallback_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'commit refused'; END $$");
+    await harness.db.query(
+      "CREATE CONSTRAINT TRIGGER refuse_fallback_commit AFTER INSERT ON fallback_records DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_fallback_commit()",
+    );
+    await expect(ingest(harness, artifactFixture({ audit_id: "org-audit" }))).rejects.toThrow(/commit refused/);
+    expect(await records(harness)).toEqual([]);
+    expect(readdirSync(fallbackDir)).toEqual([]);
+
+    await harness.db.query("DROP TRIGGER refuse_fallback_commit ON fallback_records");
+    await ingest(harness, artifactFixture({ audit_id: "org-audit" }));
+    const [record] = await records(harness);
+    const name = `fallback-record-${record!.id}.json`;
+    expect(readdirSync(fallbackDir)).toEqual([name]);
+    const written = readFileSync(join(fallbackDir, name), "utf8");
+
+    rmSync(join(fallbackDir, name));
+    expect(await writeMissingFallbackFiles({ db: harness.db, dir: fallbackDir })).toBe(1);
+    expect(readdirSync(fallbackDir)).toEqual([name]);
+    expect(readFileSync(join(fallbackDir, name), "utf8")).toBe(written);
+    expect(await writeMissingFallbackFiles({ db: harness.db, dir: fallbackDir })).toBe(0);
   });
 
   it("updates the pending record when the same audit_id fails again, and keeps a newer one over an older artifact", async () => {
