@@ -19983,6 +19983,23 @@ var KNOWN_ARTIFACT_FIELDS = {
   hit: new Set(Object.keys(hitSchema.shape))
 };
 
+// src/artifact/count-object-members.ts
+function countObjectMembers(value) {
+  if (value === null || typeof value !== "object") return 0;
+  let count = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) if (item !== null && typeof item === "object") count += countObjectMembers(item);
+    return count;
+  }
+  const record2 = value;
+  for (const key in record2) {
+    count++;
+    const child = record2[key];
+    if (child !== null && typeof child === "object") count += countObjectMembers(child);
+  }
+  return count;
+}
+
 // src/artifact/format-json-path.ts
 var IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 function formatJsonPath(segments) {
@@ -19996,6 +20013,66 @@ function formatJsonPath(segments) {
     }
   }
   return out;
+}
+
+// src/artifact/json-string-end.ts
+var BACKSLASH = 92;
+function jsonStringEnd(text, open2) {
+  let quote = text.indexOf('"', open2 + 1);
+  while (quote !== -1) {
+    let backslashes = 0;
+    while (quote - 1 - backslashes > open2 && text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+    quote = text.indexOf('"', quote + 1);
+  }
+  return text.length;
+}
+
+// src/artifact/find-duplicate-key.ts
+var OPEN_BRACE = 123;
+var OPEN_BRACKET = 91;
+var CLOSE_BRACE = 125;
+var CLOSE_BRACKET = 93;
+var QUOTE = 34;
+var COLON = 58;
+var COMMA = 44;
+var isWhitespace = (c) => c === 32 || c === 9 || c === 10 || c === 13;
+function findDuplicateKey(text) {
+  const starts = [];
+  const at = [];
+  const names = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = jsonStringEnd(text, i);
+      const top = starts.length - 1;
+      const start = top >= 0 ? starts[top] : -1;
+      let next = end + 1;
+      while (next < text.length && isWhitespace(text.charCodeAt(next))) next++;
+      if (start >= 0 && text.charCodeAt(next) === COLON) {
+        const raw = text.slice(i + 1, end);
+        const name = raw.includes("\\") ? JSON.parse(text.slice(i, end + 1)) : raw;
+        at[top] = name;
+        for (let n = start; n < names.length; n++) if (names[n] === name) return formatJsonPath(at);
+        names.push(name);
+      }
+      i = end;
+    } else if (c === OPEN_BRACE) {
+      starts.push(names.length);
+      at.push("");
+    } else if (c === OPEN_BRACKET) {
+      starts.push(-1);
+      at.push(0);
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      const start = starts.pop();
+      at.pop();
+      if (start !== void 0 && start >= 0) names.length = start;
+    } else if (c === COMMA) {
+      const top = starts.length - 1;
+      if (top >= 0 && starts[top] === -1) at[top] = at[top] + 1;
+    }
+  }
+  return void 0;
 }
 
 // src/artifact/find-long-strings.ts
@@ -20044,6 +20121,34 @@ function hasLongStrings(value, maxLength) {
     if (key.length > maxLength || hasLongStrings(record2[key], maxLength)) return true;
   }
   return false;
+}
+
+// src/artifact/find-lone-surrogate.ts
+var LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+var SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+function findLoneSurrogate(text, document) {
+  if (!SURROGATE_ESCAPE.test(text)) return void 0;
+  const path4 = [];
+  const visit2 = (node2) => {
+    if (typeof node2 === "string") return LONE_SURROGATE.test(node2);
+    if (Array.isArray(node2)) {
+      for (let i = 0; i < node2.length; i++) {
+        path4.push(i);
+        if (visit2(node2[i])) return true;
+        path4.pop();
+      }
+      return false;
+    }
+    if (node2 !== null && typeof node2 === "object") {
+      for (const [key, child] of Object.entries(node2)) {
+        path4.push(LONE_SURROGATE.test(key) ? key.replace(/[\uD800-\uDFFF]/gu, "�") : key);
+        if (LONE_SURROGATE.test(key) || visit2(child)) return true;
+        path4.pop();
+      }
+    }
+    return false;
+  };
+  return visit2(document) ? formatJsonPath(path4) : void 0;
 }
 
 // src/artifact/find-unknown-fields.ts
@@ -20120,38 +20225,36 @@ function quickCheckHits(hits, maxStringLength) {
 }
 
 // src/artifact/scan-json-depth.ts
-var OPEN_BRACE = 123;
-var OPEN_BRACKET = 91;
-var CLOSE_BRACE = 125;
-var CLOSE_BRACKET = 93;
-var QUOTE = 34;
-var BACKSLASH = 92;
+var OPEN_BRACE2 = 123;
+var OPEN_BRACKET2 = 91;
+var CLOSE_BRACE2 = 125;
+var CLOSE_BRACKET2 = 93;
+var QUOTE2 = 34;
+var COLON2 = 58;
+var isWhitespace2 = (c) => c === 32 || c === 9 || c === 10 || c === 13;
 function scanJsonDepth(text, limit) {
   let depth = 0;
   let maxDepth = 0;
+  let members2 = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === QUOTE) {
-      i = stringEnd(text, i);
-    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+    if (c === QUOTE2) {
+      i = jsonStringEnd(text, i);
+      let next = i + 1;
+      while (next < text.length && isWhitespace2(text.charCodeAt(next))) next++;
+      if (text.charCodeAt(next) === COLON2) {
+        members2++;
+        i = next;
+      }
+    } else if (c === OPEN_BRACE2 || c === OPEN_BRACKET2) {
       depth++;
       if (depth > limit) return { ok: false, offset: i };
       if (depth > maxDepth) maxDepth = depth;
-    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+    } else if (c === CLOSE_BRACE2 || c === CLOSE_BRACKET2) {
       depth--;
     }
   }
-  return { ok: true, maxDepth };
-}
-function stringEnd(text, open2) {
-  let quote = text.indexOf('"', open2 + 1);
-  while (quote !== -1) {
-    let backslashes = 0;
-    while (quote - 1 - backslashes > open2 && text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
-    if (backslashes % 2 === 0) return quote;
-    quote = text.indexOf('"', quote + 1);
-  }
-  return text.length;
+  return { ok: true, maxDepth, members: members2 };
 }
 
 // src/artifact/zod-issues-to-errors.ts
@@ -20258,6 +20361,14 @@ function parseArtifact(input2, options = {}) {
     return fail({ path: "", code: "schema", message: `expected a JSON object at the top level, received ${kind}` });
   }
   const record2 = document;
+  const duplicate = countObjectMembers(record2) === depth.members ? void 0 : findDuplicateKey(text);
+  if (duplicate !== void 0) {
+    return fail({ path: duplicate, code: "duplicate_key", message: "member name appears more than once in the same object" });
+  }
+  const loneSurrogate = findLoneSurrogate(text, record2);
+  if (loneSurrogate !== void 0) {
+    return fail({ path: loneSurrogate, code: "invalid_encoding", message: "string holds an unpaired UTF-16 surrogate (a \\uD800–\\uDFFF escape without its pair)" });
+  }
   const quick = quickParse(record2, limits);
   if (quick !== void 0) return quick;
   const longStrings = findLongStrings(record2, limits.maxStringLength, maxErrors);
@@ -20625,6 +20736,12 @@ var RULES = [
     pattern: /GOCSPX-[A-Za-z0-9_-]{28}/g
   },
   {
+    // Google OAuth 2.0 access tokens: ya29. and base64url characters (usually 150 to 250).
+    kind: "google-oauth-access-token",
+    name: "Google OAuth access tokens (ya29.)",
+    pattern: /(?<![A-Za-z0-9])ya29\.[A-Za-z0-9_-]{20,2048}/g
+  },
+  {
     // Stripe secret and restricted keys, live and test: sk_live_, sk_test_, rk_live_, rk_test_.
     kind: "stripe-key",
     name: "Stripe secret and restricted keys (sk_live_, rk_live_, …)",
@@ -20740,6 +20857,14 @@ var RULES = [
     replace: keepAround("azure-sas")
   },
   {
+    // Azure API Management subscription keys (32 hex digits) in the header that carries them,
+    // `Ocp-Apim-Subscription-Key`, as a header line, a JSON field or a call argument.
+    kind: "azure-apim-subscription-key",
+    name: "Azure API Management subscription keys (Ocp-Apim-Subscription-Key)",
+    pattern: /(?<pre>(?<![A-Za-z0-9-])Ocp-Apim-Subscription-Key(?:["']?\s{0,4}[:=]|["']\s{0,4},)\s{0,4}["']?)(?<secret>[a-fA-F0-9]{32})(?![a-fA-F0-9])/gi,
+    replace: keepAround("azure-apim-subscription-key")
+  },
+  {
     // Microsoft Entra ID (Azure AD) client secrets: 3 characters, a digit, `Q~`, then 31 to 34
     // characters of [A-Za-z0-9_~.-]. Text glued to the end (`….txt`) does not hide it.
     kind: "azure-client-secret",
@@ -20790,10 +20915,11 @@ var RULES = [
     // Passwords in URLs (basic auth, database connection URLs): scheme://user:password@host keeps
     // the user and the host. The password runs to the last `@` before the host, so a password
     // holding `@` is redacted whole; it ends at whitespace, quotes or the start of a path,
-    // query or fragment.
+    // query or fragment. A user holds no `[` (not allowed there), so a token already redacted
+    // before the `@` (`https://[REDACTED:github-token]@host`) is not read as user and password.
     kind: "url-password",
     name: "Passwords in URLs (scheme://user:password@host, also with @ in the password)",
-    pattern: /(?<pre>(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/[^\s:/?#@"'`<>]{0,256}:)(?!\[REDACTED:)(?<secret>[^\s/?#"'`<>]{1,256})(?<post>@)/g,
+    pattern: /(?<pre>(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/[^\s:/?#@"'`<>[\]]{0,256}:)(?!\[REDACTED:)(?<secret>[^\s/?#"'`<>]{1,256})(?<post>@)/g,
     replace: keepAround("url-password")
   },
   {
