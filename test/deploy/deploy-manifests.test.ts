@@ -116,15 +116,21 @@ describe("Kubernetes manifests (deploy/kubernetes)", () => {
   it("runs a web Deployment probed on /healthz and /readyz and a worker Deployment, each with its ROLE", () => {
     const web = container("audit-digest-web");
     expect(literalEnv(web)).toMatchObject({ ROLE: "web", PORT: "3000" });
-    expect(web.ports).toEqual([{ name: "http", containerPort: 3000 }]);
+    // /metrics on a port of its own (METRICS_PORT), which the Service does not route.
+    const metricsPort = Number(configMap.data.METRICS_PORT);
+    expect(web.ports).toEqual([
+      { name: "http", containerPort: 3000 },
+      { name: "metrics", containerPort: metricsPort },
+    ]);
     expect(web.livenessProbe?.httpGet).toEqual({ path: "/healthz", port: "http" });
     expect(web.startupProbe?.httpGet).toEqual({ path: "/healthz", port: "http" });
     expect(web.readinessProbe?.httpGet).toEqual({ path: "/readyz", port: "http" });
 
     const worker = container("audit-digest-worker");
     expect(literalEnv(worker)).toMatchObject({ ROLE: "worker" });
-    // ROLE=worker starts no HTTP server (src/start-app.ts), so an HTTP probe could never pass.
-    expect([worker.ports, worker.livenessProbe, worker.readinessProbe, worker.startupProbe]).toEqual([undefined, undefined, undefined, undefined]);
+    // ROLE=worker serves only /metrics (METRICS_PORT), no /healthz or /readyz, so an HTTP probe could never pass.
+    expect(worker.ports).toEqual([{ name: "metrics", containerPort: metricsPort }]);
+    expect([worker.livenessProbe, worker.readinessProbe, worker.startupProbe]).toEqual([undefined, undefined, undefined]);
 
     for (const name of ["audit-digest-web", "audit-digest-worker"]) {
       const d = deployment(name);
