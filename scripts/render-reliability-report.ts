@@ -57,7 +57,7 @@ export function renderReliabilityReport(run: ReliabilityRun): string {
     run.testsPassed && failing.length === 0
       ? `Every scenario held: ${cases.toLocaleString("en-US")} cases, 0 lost, 0 duplicated, 0 leaked, 0 crashed.`
       : `Not every scenario held: ${failing.length} scenario(s) report a non-zero count${run.testsPassed ? "" : ", and some tests failed"}.`;
-  const rows = run.figures.map(
+  const rows = [...run.figures].sort((a, b) => a.scenario.localeCompare(b.scenario)).map(
     (line) =>
       `| ${cell(line.scenario)} | ${cell(line.tried)} | ${line.cases.toLocaleString("en-US")} | ${line.lost} | ${line.duplicated} | ${line.leaked} | ${line.crashed} | ${cell(line.notes ?? "")} |`,
   );
