@@ -2,7 +2,6 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 import type { GateResult } from "../checks/gate-result.js";
 import type { CommandOutcome } from "../commands/command-ledger.js";
 import type { Queryable } from "../db/database.js";
-import type { UpsertDigestOutcome } from "../digest/upsert-digest.js";
 import { countPendingFallbacks } from "../fallback/fallback-store.js";
 import { loadPatternFeedback } from "../feedback/load-pattern-feedback.js";
 import { FEEDBACK_OUTCOMES, type FeedbackOutcome, type PatternFeedback } from "../feedback/pattern-feedback.js";
@@ -55,7 +54,8 @@ export const INGEST_VERDICTS: readonly GateResult["kind"][] = [
   "stale",
 ];
 /** Values of the `outcome` label of `audit_digest_digests_total`. */
-export const DIGEST_OUTCOMES: readonly Exclude<UpsertDigestOutcome["action"], "skipped">[] = ["created", "updated", "unchanged", "closed", "reopened"];
+/** What an upsert of a digest did to its issue (every action of `upsertDigest` but `skipped`). */
+export const DIGEST_OUTCOMES = ["created", "updated", "unchanged", "closed", "reopened"] as const;
 /** Values of the `outcome` label of `audit_digest_commands_total`. */
 export const COMMAND_OUTCOMES: readonly CommandOutcome[] = ["done", "refused", "failed", "ignored"];
 

@@ -11,21 +11,12 @@ import { createGitHubSimulator } from "../support/github-simulator/index.js";
 import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testConfig } from "../support/test-config.js";
 import { createTestDatabase } from "../support/test-database.js";
 import { webhookExample } from "../support/webhook-examples.js";
+import { waitFor } from "../support/wait-for.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const step of cleanups.splice(0).reverse()) await step();
 });
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe("the running app against the GitHub simulator over HTTP", () => {
   it("turns signed webhooks into a queued check, then a digest issue and a passed check; a redelivery changes nothing", async () => {

@@ -13,21 +13,12 @@ import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testConfig } from "../support/test-co
 import { createTestDatabase, testDatabaseUrl } from "../support/test-database.js";
 import { webhookExample } from "../support/webhook-examples.js";
 import { scrapeMetrics } from "./scrape-metrics.js";
+import { waitFor } from "../support/wait-for.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const step of cleanups.splice(0).reverse()) await step();
 });
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** GitHub with the app installed on acme, and the repository acme/app. */
 async function startGitHub(): Promise<{ sim: GitHubSimulator; host: string }> {

@@ -14,6 +14,7 @@ import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testConfig } from "../support/test-co
 import { createTestDatabase } from "../support/test-database.js";
 import { throttledOctokit } from "../support/throttled-octokit.js";
 import { webhookExample, type WebhookPayload } from "../support/webhook-examples.js";
+import { waitFor } from "../support/wait-for.js";
 
 /**
  * Forged and foreign input against the running app over HTTP: webhooks GitHub did not sign,
@@ -39,16 +40,6 @@ const figures: Array<Parameters<typeof recordReliabilityFigures>[0]> = [];
 afterAll(() => {
   for (const entry of figures) recordReliabilityFigures(entry);
 });
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 interface World {
   sim: GitHubSimulator;

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { freePort } from "../support/free-port.js";
 import { testPrivateKey } from "../support/test-config.js";
 import type { WebhookPayload } from "../support/webhook-examples.js";
+import { waitFor } from "../support/wait-for.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const tsx = join(root, "node_modules/.bin/tsx");
@@ -46,16 +47,6 @@ function startMain({ cwd, env }: { cwd: string; env: Record<string, string> }) {
   };
   cleanups.push(() => stopGroup("SIGKILL"));
   return { exited, output: () => output, stop: () => stopGroup("SIGTERM") };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 200));
-  }
 }
 
 async function setupPage(port: number): Promise<string> {
