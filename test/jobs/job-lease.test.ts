@@ -4,32 +4,14 @@ import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.js";
 import type { JobLeaseSettings } from "../../src/jobs/job-lease-settings.js";
-import type { JobData } from "../../src/jobs/job-payloads.js";
 import { JobQueue } from "../../src/jobs/job-queue.js";
 import { databaseBackends } from "../support/database-backends.js";
+import { waitUntil } from "../support/wait-for.js";
+import { syncInstallationJob } from "./sync-installation-job.js";
 
 const QUEUE = "sync-installation";
 /** A short lease, so a job can outlive it several times in a test: renewed every 0.5 s, swept every 0.5 s. */
 const TEST_LEASE: Partial<JobLeaseSettings> = { leaseSeconds: 1.5 };
-
-const job = (deliveryId: string): JobData<typeof QUEUE> => ({
-  installationId: 7,
-  deliveryId,
-  action: "installation.created",
-  accountLogin: "octo-org",
-  accountType: "Organization",
-  permissions: { issues: "write" },
-  suspended: false,
-  repositories: null,
-});
-
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
-    await sleep(50);
-  }
-}
 
 interface JobRow {
   id: string;
@@ -93,13 +75,13 @@ describe.each(databaseBackends)("job leases on $name", (backend) => {
       runs.push("first");
       await sleep(4_500);
     });
-    const id = (await first.send(QUEUE, job("long")))!;
-    await until(() => runs.length === 1);
+    const id = (await first.send(QUEUE, syncInstallationJob("long")))!;
+    await waitUntil(() => runs.length === 1);
     await second.work(QUEUE, { concurrency: 1, pollIntervalSeconds: 0.5 }, () => {
       runs.push("second");
       return Promise.resolve();
     });
-    await until(async () => (await rowsOf(opened.db))[0]?.state === "completed");
+    await waitUntil(async () => (await rowsOf(opened.db))[0]?.state === "completed");
     expect(runs).toEqual(["first"]);
     expect((await rowsOf(opened.db)).map(({ id: rowId, state, retry_count }) => ({ id: rowId, state, retry_count }))).toEqual([
       { id, state: "completed", retry_count: 0 },
@@ -110,18 +92,18 @@ describe.each(databaseBackends)("job leases on $name", (backend) => {
     const opened = await open();
     const { log, lines } = capturedLog();
     const queue = await startQueue(opened, log);
-    const id = (await queue.send(QUEUE, job("orphan")))!;
+    const id = (await queue.send(QUEUE, syncInstallationJob("orphan")))!;
     await claimByDeadWorker(opened.db, id);
     const handled: Array<Record<string, unknown>> = [];
     await queue.work(QUEUE, { concurrency: 1, pollIntervalSeconds: 0.5 }, (run) => {
       handled.push(run.data as unknown as Record<string, unknown>);
       return Promise.resolve();
     });
-    await until(async () => (await rowsOf(opened.db))[0]?.state === "completed");
+    await waitUntil(async () => (await rowsOf(opened.db))[0]?.state === "completed");
     const [row] = await rowsOf(opened.db);
     expect({ state: row!.state, retry_count: row!.retry_count, takenBack: row!.data.takenBack }).toEqual({ state: "completed", retry_count: 0, takenBack: 1 });
     // The handler sees the job's own data, not the take-back count.
-    expect(handled).toEqual([job("orphan")]);
+    expect(handled).toEqual([syncInstallationJob("orphan")]);
     expect(lines.filter((line) => String(line.msg).startsWith("jobs whose worker stopped renewing their lease were taken back"))).toEqual([
       expect.objectContaining({ count: 1, jobs: [{ name: QUEUE, id }] }),
     ]);
@@ -131,7 +113,7 @@ describe.each(databaseBackends)("job leases on $name", (backend) => {
     const opened = await open();
     const sender = await JobQueue.start({ db: opened.db, databaseUrl: opened.databaseUrl, log: pino({ level: "silent" }), supervise: false });
     const ids: string[] = [];
-    for (const name of ["a", "b", "c", "d"]) ids.push((await sender.send(QUEUE, job(name)))!);
+    for (const name of ["a", "b", "c", "d"]) ids.push((await sender.send(QUEUE, syncInstallationJob(name)))!);
     await sender.stop(5);
     for (const id of ids.slice(0, 3)) await claimByDeadWorker(opened.db, id);
     await opened.db.query(`UPDATE pgboss.job SET data = data || '{"takenBack": 2}' WHERE id = $1`, [ids[2]]);

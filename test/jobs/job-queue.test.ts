@@ -6,18 +6,10 @@ import { JobQueue } from "../../src/jobs/job-queue.js";
 import { createMetrics } from "../../src/metrics/create-metrics.js";
 import type { JobData } from "../../src/jobs/job-payloads.js";
 import { databaseBackends } from "../support/database-backends.js";
+import { waitUntil } from "../support/wait-for.js";
+import { syncInstallationJob } from "./sync-installation-job.js";
 
 const log = pino({ level: "silent" });
-const syncData = (deliveryId: string): JobData<"sync-installation"> & { deliveryId: string } => ({
-  installationId: 7,
-  deliveryId,
-  action: "installation.created",
-  accountLogin: "octo-org",
-  accountType: "Organization",
-  permissions: { issues: "write" },
-  suspended: false,
-  repositories: null,
-});
 
 async function jobRow(db: Database, id: string) {
   const { rows } = await db.query<{ state: string; retry_count: number; start_after: Date }>(
@@ -26,16 +18,6 @@ async function jobRow(db: Database, id: string) {
   );
   return rows[0] ? { ...rows[0], start_after: new Date(rows[0].start_after) } : undefined;
 }
-
-async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-
 
 describe.each(databaseBackends)("job queue on $name", (backend) => {
   let cleanup: (() => Promise<void>)[] = [];
@@ -53,8 +35,8 @@ describe.each(databaseBackends)("job queue on $name", (backend) => {
 
   it("enqueues a delivery once however often GitHub redelivers it", async () => {
     const { db, queue } = await start();
-    const first = await enqueueWebhookJob({ db, queue, event: "installation", action: "created", name: "sync-installation", data: syncData("d-1") });
-    const again = await enqueueWebhookJob({ db, queue, event: "installation", action: "created", name: "sync-installation", data: syncData("d-1") });
+    const first = await enqueueWebhookJob({ db, queue, event: "installation", action: "created", name: "sync-installation", data: syncInstallationJob("d-1") });
+    const again = await enqueueWebhookJob({ db, queue, event: "installation", action: "created", name: "sync-installation", data: syncInstallationJob("d-1") });
     expect([first, again]).toEqual(["enqueued", "duplicate"]);
     expect(await queue.size("sync-installation")).toBe(1);
     const { rows } = await db.query<{ job_id: string | null }>("SELECT job_id FROM webhook_deliveries WHERE delivery_id = 'd-1'");
@@ -69,11 +51,11 @@ describe.each(databaseBackends)("job queue on $name", (backend) => {
       attempts++;
       return Promise.reject(new Error(`GitHub answered 502 (attempt ${attempts})`));
     });
-    const id = await queue.send("sync-installation", syncData("d-2"));
+    const id = await queue.send("sync-installation", syncInstallationJob("d-2"));
     const waits: number[] = [];
     for (const expected of [30, 300, 1800]) {
       const failedAfter = Date.now();
-      await until(async () => (await jobRow(db, id!))?.retry_count === waits.length && (await jobRow(db, id!))?.state === "retry");
+      await waitUntil(async () => (await jobRow(db, id!))?.retry_count === waits.length && (await jobRow(db, id!))?.state === "retry");
       const seen = Date.now();
       const row = (await jobRow(db, id!))!;
       // The retry is due `expected` seconds after the failure, which happened between the two clock readings.
@@ -83,7 +65,7 @@ describe.each(databaseBackends)("job queue on $name", (backend) => {
       // Let the wait pass at once instead of sleeping through it.
       await db.query("UPDATE pgboss.job SET start_after = now() WHERE id = $1", [id]);
     }
-    await until(async () => (await queue.deadLetterCount()) === 1);
+    await waitUntil(async () => (await queue.deadLetterCount()) === 1);
     expect(attempts).toBe(4);
     const { rows } = await db.query<{ data: Record<string, unknown>; output: { message: string } }>(
       "SELECT data, output FROM pgboss.job WHERE name = 'dead-letter'",
@@ -96,7 +78,7 @@ describe.each(databaseBackends)("job queue on $name", (backend) => {
   it("refuses to send a job that names no installation, and enqueues nothing", async () => {
     const { queue } = await start();
     for (const installationId of [undefined, 0, -3, 1.5, "7"]) {
-      const data = { ...syncData("d-5"), installationId } as unknown as JobData<"sync-installation">;
+      const data = { ...syncInstallationJob("d-5"), installationId } as unknown as JobData<"sync-installation">;
       await expect(queue.send("sync-installation", data)).rejects.toThrow(
         `Job "sync-installation" refused: installationId must be a positive whole number naming the installation the job runs for (given: ${installationId === undefined ? "none" : JSON.stringify(installationId)})`,
       );
@@ -113,8 +95,8 @@ describe.each(databaseBackends)("job queue on $name", (backend) => {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       finished.push(job.data.deliveryId ?? "");
     });
-    await queue.send("sync-installation", syncData("d-3"));
-    await until(() => Promise.resolve(started));
+    await queue.send("sync-installation", syncInstallationJob("d-3"));
+    await waitUntil(() => Promise.resolve(started));
     await queue.stop(10);
     expect(finished).toEqual(["d-3"]);
   });

@@ -2,42 +2,22 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.js";
-import type { JobData } from "../../src/jobs/job-payloads.js";
 import { jobPolicies } from "../../src/jobs/job-policies.js";
 import { JobQueue } from "../../src/jobs/job-queue.js";
 import { databaseBackends } from "../support/database-backends.js";
+import { waitUntil } from "../support/wait-for.js";
+import { syncInstallationJob } from "./sync-installation-job.js";
 
 const log = pino({ level: "silent" });
 const QUEUE = "sync-installation";
 /** Long enough that a worker waiting it out between jobs could not drain any backlog in a test. */
 const LONG_POLL_SECONDS = 60;
 
-const job = (deliveryId: string): JobData<typeof QUEUE> => ({
-  installationId: 7,
-  deliveryId,
-  action: "installation.created",
-  accountLogin: "octo-org",
-  accountType: "Organization",
-  permissions: { issues: "write" },
-  suspended: false,
-  repositories: null,
-});
-
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
-    await sleep(50);
-  }
-}
-
 /** Job rows of the queue by state, e.g. `{ completed: 40 }`. */
 async function statesOf(db: Database): Promise<Record<string, number>> {
   const { rows } = await db.query<{ state: string; n: number }>("SELECT state, count(*)::int AS n FROM pgboss.job WHERE name = $1 GROUP BY state", [QUEUE]);
   return Object.fromEntries(rows.map((row) => [row.state, row.n]));
 }
-
-
 
 describe.each(databaseBackends)("queue workers on $name", (backend) => {
   let cleanup: (() => Promise<void>)[] = [];
@@ -64,7 +44,7 @@ describe.each(databaseBackends)("queue workers on $name", (backend) => {
 
   async function sendBacklog(queue: JobQueue, count: number): Promise<string[]> {
     const ids = Array.from({ length: count }, (_, i) => `d-${i}`);
-    for (const id of ids) await queue.send(QUEUE, job(id));
+    for (const id of ids) await queue.send(QUEUE, syncInstallationJob(id));
     return ids;
   }
 
@@ -76,7 +56,7 @@ describe.each(databaseBackends)("queue workers on $name", (backend) => {
       handled.push(run.data.deliveryId ?? "");
       return Promise.resolve();
     });
-    await until(async () => (await statesOf(db)).completed === ids.length);
+    await waitUntil(async () => (await statesOf(db)).completed === ids.length);
     expect(handled.sort()).toEqual([...ids].sort());
     expect(await statesOf(db)).toEqual({ completed: ids.length });
   });
@@ -90,13 +70,13 @@ describe.each(databaseBackends)("queue workers on $name", (backend) => {
     });
     // Both workers have found the queue empty and wait out the long interval.
     await sleep(500);
-    await queue.send(QUEUE, job("sent"));
-    await until(() => handled.length === 1);
-    await db.transaction((tx) => queue.send(QUEUE, job("in-transaction"), { tx }));
+    await queue.send(QUEUE, syncInstallationJob("sent"));
+    await waitUntil(() => handled.length === 1);
+    await db.transaction((tx) => queue.send(QUEUE, syncInstallationJob("in-transaction"), { tx }));
     queue.jobsAdded(QUEUE);
-    await until(() => handled.length === 2);
+    await waitUntil(() => handled.length === 2);
     expect(handled).toEqual(["sent", "in-transaction"]);
-    await until(async () => (await statesOf(db)).completed === 2);
+    await waitUntil(async () => (await statesOf(db)).completed === 2);
   });
 
   it("runs no more than `concurrency` jobs of a kind at once, and uses every slot while jobs wait", async () => {
@@ -110,7 +90,7 @@ describe.each(databaseBackends)("queue workers on $name", (backend) => {
       await sleep(30);
       running--;
     });
-    await until(async () => (await statesOf(db)).completed === ids.length);
+    await waitUntil(async () => (await statesOf(db)).completed === ids.length);
     expect(most).toBe(3);
   });
 
@@ -125,7 +105,7 @@ describe.each(databaseBackends)("queue workers on $name", (backend) => {
       await sleep(10);
       if (id === "d-5" && attempt === 1) throw new Error("GitHub answered 502");
     });
-    await until(async () => (await statesOf(db)).completed === ids.length);
+    await waitUntil(async () => (await statesOf(db)).completed === ids.length);
     expect(Object.fromEntries(attempts)).toEqual(Object.fromEntries(ids.map((id) => [id, id === "d-5" ? 2 : 1])));
     expect(await queue.deadLetterCount()).toBe(0);
   });
@@ -140,7 +120,7 @@ describe.each(databaseBackends)("queue workers on $name", (backend) => {
       await sleep(300);
       finished.push(run.data.deliveryId ?? "");
     });
-    await until(() => started.length >= 2);
+    await waitUntil(() => started.length >= 2);
     await stop(10);
     expect(finished.sort()).toEqual(started.sort());
     const states = await statesOf(db);
@@ -158,7 +138,7 @@ describe.each(databaseBackends)("queue workers on $name", (backend) => {
       started = true;
       await held;
     });
-    await until(() => started);
+    await waitUntil(() => started);
     await stop(1);
     release();
     const { rows } = await db.query<{ state: string; retry_count: number; output: { message?: string } }>(

@@ -11,3 +11,8 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/** Polls `check` until it holds; throws after `timeoutMs` (a bound on a hang, not a performance threshold). */
+export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 20_000, intervalMs = 50): Promise<void> {
+  await waitFor("a condition to hold", async () => ((await check()) ? true : undefined), timeoutMs, intervalMs);
+}
