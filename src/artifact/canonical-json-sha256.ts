@@ -1,7 +1,5 @@
-import { createHash, type Hash } from "node:crypto";
-
-/** Characters gathered before they are handed to the hash. */
-const CHUNK = 64 * 1024;
+import { createHash } from "node:crypto";
+import { writeCanonicalJson } from "./write-canonical-json.js";
 
 /**
  * SHA-256 (hex) of `canonicalJson(value)`, the RFC 8785 text, written to the hash in chunks as
@@ -12,62 +10,6 @@ const CHUNK = 64 * 1024;
  */
 export function canonicalJsonSha256(value: unknown): string {
   const hash = createHash("sha256");
-  const writer = { hash, pending: "" };
-  writeCanonical(writer, value);
-  if (writer.pending.length > 0) hash.update(writer.pending);
+  writeCanonicalJson(value, hash);
   return hash.digest("hex");
-}
-
-interface Writer {
-  hash: Hash;
-  pending: string;
-}
-
-function write(writer: Writer, piece: string): void {
-  writer.pending += piece;
-  if (writer.pending.length >= CHUNK) {
-    writer.hash.update(writer.pending);
-    writer.pending = "";
-  }
-}
-
-/** Whether a member or element is left out (an object member) or written as null (an array element), as JSON does. */
-const isAbsent = (value: unknown): boolean => value === undefined || typeof value === "symbol";
-
-function writeCanonical(writer: Writer, value: unknown): void {
-  if (typeof value === "number" && !Number.isFinite(value)) throw new TypeError("NaN and Infinity have no JSON representation");
-  if (value === null || typeof value !== "object") {
-    const text = JSON.stringify(value) as string | undefined;
-    if (text === undefined) throw new TypeError("value has no JSON representation");
-    write(writer, text);
-    return;
-  }
-  const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === "function") {
-    writeCanonical(writer, (toJSON as () => unknown).call(value));
-    return;
-  }
-  if (Array.isArray(value)) {
-    write(writer, "[");
-    const items = value as unknown[];
-    for (let i = 0; i < items.length; i++) {
-      if (i > 0) write(writer, ",");
-      const item = items[i];
-      writeCanonical(writer, isAbsent(item) ? null : item);
-    }
-    write(writer, "]");
-    return;
-  }
-  const record = value as Record<string, unknown>;
-  write(writer, "{");
-  let first = true;
-  for (const key of Object.keys(record).sort()) {
-    const member = record[key];
-    if (isAbsent(member)) continue;
-    write(writer, first ? JSON.stringify(key) : `,${JSON.stringify(key)}`);
-    write(writer, ":");
-    first = false;
-    writeCanonical(writer, member);
-  }
-  write(writer, "}");
 }

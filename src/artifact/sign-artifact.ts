@@ -1,19 +1,31 @@
 import { createHmac } from "node:crypto";
 import { canonicalJson } from "./canonical-json.js";
 import type { HmacKey } from "./parse-hmac-keys.js";
+import { writeCanonicalJson } from "./write-canonical-json.js";
 
 export const SIGNATURE_ALG = "hmac-sha256";
 
-/** The exact text that is signed: RFC 8785 canonical JSON of the document without `signature`. */
-export function signaturePayload(document: Readonly<Record<string, unknown>>): string {
+/** The document's members other than `signature`, in their order: what is signed. */
+function unsignedMembers(document: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const rest: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(document)) if (key !== "signature") rest[key] = value;
-  return canonicalJson(rest);
+  return rest;
 }
 
-/** Hex HMAC-SHA256 of the document's signature payload. */
+/** The exact text that is signed: RFC 8785 canonical JSON of the document without `signature`. */
+export function signaturePayload(document: Readonly<Record<string, unknown>>): string {
+  return canonicalJson(unsignedMembers(document));
+}
+
+/**
+ * Hex HMAC-SHA256 of the document's signature payload. The payload is written to the HMAC in
+ * chunks as it is produced (the same bytes as `signaturePayload`), so a large artifact's
+ * canonical text, as long as the artifact, is never held at once.
+ */
 export function computeSignature(document: Readonly<Record<string, unknown>>, secret: Uint8Array): string {
-  return createHmac("sha256", secret).update(signaturePayload(document), "utf8").digest("hex");
+  const hmac = createHmac("sha256", secret);
+  writeCanonicalJson(unsignedMembers(document), hmac);
+  return hmac.digest("hex");
 }
 
 /** Returns a copy of the document with `signature` added or replaced (as its last member). */
@@ -21,7 +33,6 @@ export function signArtifact(
   document: Readonly<Record<string, unknown>>,
   key: HmacKey,
 ): Record<string, unknown> & { signature: { alg: string; key_id: string; value: string } } {
-  const rest: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(document)) if (k !== "signature") rest[k] = v;
+  const rest = unsignedMembers(document);
   return { ...rest, signature: { alg: SIGNATURE_ALG, key_id: key.id, value: computeSignature(rest, key.secret) } };
 }
