@@ -381,6 +381,7 @@ async function findOrFileDigest({
       octokit,
       owner: homeOwner,
       repo: homeRepo,
+      appId: ctx.config.github.appId,
       matches: (body) => parseDigestMarker(body)?.auditId === key.auditId,
     });
   if (record) {

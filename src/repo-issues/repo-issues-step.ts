@@ -24,7 +24,8 @@ export function repoIssuesStep({
   home: string;
   octokit: InstallationOctokit;
   log: Pick<Logger, "info">;
-  github: { webHost: string; webProtocol: string };
+  /** Where issue links point, and this app's id (`APP_ID`), which lost issues must have been filed by. */
+  github: { webHost: string; webProtocol: string; appId: number | undefined };
   fullListHint: string;
   blockedReason?: string;
 }): RepoIssuesStep | undefined {

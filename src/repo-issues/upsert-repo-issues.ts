@@ -23,7 +23,8 @@ import { repoIssueSkipReason } from "./repo-issue-skip-reason.js";
 export interface RepoIssueOptions {
   octokit: InstallationOctokit;
   log: Pick<Logger, "info">;
-  github: { webHost: string; webProtocol: string };
+  /** Where issue links point, and this app's id (`APP_ID`), which lost issues must have been filed by. */
+  github: { webHost: string; webProtocol: string; appId: number | undefined };
   /** issues.max_new_per_run: more new issues than this in one ingest trips the storm breaker. */
   maxNew: number;
   /** Set when per-repository issues must wait (the rate budget): no request is made. */
@@ -165,6 +166,7 @@ async function findIssue({ work, repo }: { work: RepoIssueWork; repo: string }) 
     octokit: work.octokit,
     owner,
     repo: name,
+    appId: work.input.github.appId,
     matches: (body) => {
       const marker = parseRepoIssueMarker(body);
       return marker?.auditId === work.key.auditId && marker.repo.toLowerCase() === wanted;

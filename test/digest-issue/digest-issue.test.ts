@@ -205,6 +205,23 @@ describe("digest issue", () => {
     expect(harness.sim.countRequests({ route: "GET /repos/{owner}/{repo}/issues" })).toBe(2);
   });
 
+  it("never adopts a look-alike that a person filed with the app's label and marker, before or after the record is lost", async () => {
+    const harness = await setup();
+    const plantedBody = "<!-- audit-digest:v1 audit_id=org-audit -->\nThis issue was not filed by the app.";
+    const planted = harness.sim.createIssue({ repo: REPOSITORY, title: "Audit digest: org-audit", labels: ["audit-digest"], body: plantedBody });
+    await ingest(harness, artifactFixture());
+    const own = digests(harness).find((d) => d.number !== planted.number);
+    expect(own?.body?.startsWith("<!-- audit-digest:v1 audit_id=org-audit -->")).toBe(true);
+    await harness.db.query("DELETE FROM digests");
+    await harness.db.query("DELETE FROM digest_findings");
+    await ingest(harness, artifactFixture({ org_unregistered_hits: [] }));
+    const plantedNow = digests(harness).find((d) => d.number === planted.number)!;
+    expect(plantedNow.body).toBe(plantedBody);
+    expect(plantedNow.state).toBe("open");
+    expect(digests(harness).find((d) => d.number === own!.number)?.state).toBe("closed");
+    expect(digests(harness)).toHaveLength(2);
+  });
+
   it("a secret in a snippet reaches no request GitHub received", async () => {
     const harness = await setup();
     const token = "ghp_" + "Q7x".repeat(12);

@@ -245,4 +245,19 @@ describe("per-repository issues", () => {
     const { rows } = await harness.db.query<{ n: string }>("SELECT count(*)::text AS n FROM repo_issues");
     expect(rows).toEqual([{ n: "3" }]);
   });
+
+  it("a look-alike repository issue that a person filed with the label and marker is left alone; the app files its own", async () => {
+    const harness = await setup();
+    const plantedBody = "<!-- audit-digest-repo:v1 audit_id=org-audit repo=acme/web -->\nThis issue was not filed by the app.";
+    const planted = harness.sim.createIssue({ repo: "acme/web", title: "Audit findings: org-audit", labels: ["audit-digest"], body: plantedBody });
+    await ingest(harness, threeRepos());
+
+    const web = labelled(harness, "acme/web");
+    expect(web).toHaveLength(2);
+    expect(web.find((issue) => issue.number === planted.number)!.body).toBe(plantedBody);
+    const own = web.find((issue) => issue.number !== planted.number)!;
+    expect(own.body).toContain("lib/x.js");
+    const { rows } = await harness.db.query<{ issue_number: number }>("SELECT issue_number FROM repo_issues WHERE lower(repository) = 'acme/web'");
+    expect(rows).toEqual([{ issue_number: own.number }]);
+  });
 });
