@@ -2,6 +2,8 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { EnvConfigError, loadEnvConfig } from "./config/load-env-config.js";
 import { createLogger } from "./logging/create-logger.js";
+import { loadGarbageCollector } from "./memory/load-garbage-collector.js";
+import { startIdleMemoryRelease } from "./memory/start-idle-memory-release.js";
 import { serveSetupFlow } from "./setup/serve-setup-flow.js";
 import { startApp } from "./start-app.js";
 
@@ -10,7 +12,8 @@ import { startApp } from "./start-app.js";
  * 1. read `.env` (written by the setup flow) and the environment into one config;
  * 2. without app credentials outside production, serve the setup flow, which registers the
  *    GitHub App from `app.yml` with a webhook URL GitHub can reach and writes `.env`;
- * 3. otherwise start the app in its role and stop it gracefully on SIGTERM/SIGINT.
+ * 3. otherwise start the app in its role and stop it gracefully on SIGTERM/SIGINT; while it is
+ *    idle, the heap a burst of work (the start-up's included) left behind is given back.
  */
 async function main(): Promise<void> {
   if (existsSync(".env")) process.loadEnvFile(".env");
@@ -27,10 +30,12 @@ async function main(): Promise<void> {
   }
 
   const app = await startApp({ config });
+  const memoryRelease = startIdleMemoryRelease({ collect: loadGarbageCollector() });
   let signalled = false;
   const shutdown = (signal: string) => {
     if (signalled) return;
     signalled = true;
+    memoryRelease.stop();
     app.log.info({ signal }, "shutting down");
     app.stop().then(
       () => process.exit(0),

@@ -1,0 +1,86 @@
+import { getHeapStatistics } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadGarbageCollector } from "../../src/memory/load-garbage-collector.js";
+import { startIdleMemoryRelease, type HeapSample, type IdleMemoryRelease } from "../../src/memory/start-idle-memory-release.js";
+
+const MB = 1024 * 1024;
+const started: IdleMemoryRelease[] = [];
+afterEach(() => {
+  for (const release of started.splice(0)) release.stop();
+});
+
+/** A release whose heap readings and collections the test decides; the timer is far away, checks are called directly. */
+function scripted(readings: HeapSample[]) {
+  const collections: number[] = [];
+  let reads = 0;
+  const release = startIdleMemoryRelease({
+    intervalMs: 3_600_000,
+    slackBytes: 12 * MB,
+    idleBelow: 0.1,
+    sample: () => readings[Math.min(reads++, readings.length - 1)]!,
+    collect: () => collections.push(reads),
+  });
+  started.push(release);
+  return { release, collections };
+}
+
+describe("startIdleMemoryRelease", () => {
+  it("collects once an idle process holds a heap far larger than its objects, and not again until the heap grows back", () => {
+    const { release, collections } = scripted([
+      { committed: 54 * MB, used: 24 * MB, busy: 0.02 }, // after start-up: idle, 30 MB held beyond the objects
+      { committed: 24 * MB, used: 19 * MB, busy: 0.02 }, // read right after the collection
+      { committed: 34 * MB, used: 20 * MB, busy: 0.02 }, // 14 MB slack, but only 10 MB above the heap right after the collection
+      { committed: 34 * MB, used: 20 * MB, busy: 0.02 },
+      { committed: 56 * MB, used: 30 * MB, busy: 0.9 }, // a burst of deliveries: left to V8
+      { committed: 56 * MB, used: 30 * MB, busy: 0.03 }, // idle again after it
+      { committed: 25 * MB, used: 20 * MB, busy: 0.03 },
+    ]);
+    expect(release.check()).toBe(true);
+    expect(release.check()).toBe(false);
+    expect(release.check()).toBe(false);
+    expect(release.check()).toBe(false);
+    expect(release.check()).toBe(true);
+    expect(collections).toHaveLength(2);
+  });
+
+  it("leaves a busy process to V8, however much its heap holds", () => {
+    const { release, collections } = scripted([{ committed: 200 * MB, used: 40 * MB, busy: 0.5 }]);
+    for (let i = 0; i < 5; i++) expect(release.check()).toBe(false);
+    expect(collections).toHaveLength(0);
+  });
+
+  it("does not collect an idle process whose heap holds little beyond its objects", () => {
+    const { release, collections } = scripted([{ committed: 30 * MB, used: 20 * MB, busy: 0 }]);
+    for (let i = 0; i < 5; i++) expect(release.check()).toBe(false);
+    expect(collections).toHaveLength(0);
+  });
+});
+
+describe("loadGarbageCollector", () => {
+  it("collects the garbage of a burst of allocations, and leaves no gc global to other code", () => {
+    const collect = loadGarbageCollector();
+    collect();
+    const before = getHeapStatistics().used_heap_size;
+    expect(allocateBurst(200_000)).toBeGreaterThan(8 * MB);
+    collect();
+    expect(getHeapStatistics().used_heap_size - before).toBeLessThan(2 * MB);
+    expect(runInNewContext("typeof gc")).toBe("undefined");
+  });
+
+  it("with the process's own heap readings, a check after a burst collects it (any event loop load counted as idle)", () => {
+    const release = startIdleMemoryRelease({ collect: loadGarbageCollector(), intervalMs: 3_600_000, slackBytes: 8 * MB, idleBelow: 1.01 });
+    started.push(release);
+    expect(allocateBurst(300_000)).toBeGreaterThan(8 * MB);
+    const used = getHeapStatistics().used_heap_size;
+    expect(release.check()).toBe(true);
+    expect(used - getHeapStatistics().used_heap_size).toBeGreaterThan(8 * MB);
+  });
+});
+
+/** Allocates `count` small objects that are garbage once it returns; returns how much the heap's use grew while they lived. */
+function allocateBurst(count: number): number {
+  const before = getHeapStatistics().used_heap_size;
+  const burst = Array.from({ length: count }, (_, i) => ({ i, text: `finding ${i}` }));
+  return getHeapStatistics().used_heap_size - before + (burst.length - count);
+}
