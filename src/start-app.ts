@@ -12,6 +12,7 @@ import { runMigrations } from "./db/run-migrations.js";
 import { createOctokitClass, type OctokitClassOptions } from "./github/create-octokit-class.js";
 import { RateLimitTracker } from "./github/rate-limit-tracker.js";
 import { enqueueWebhookJobs } from "./jobs/enqueue-webhook-job.js";
+import { intakeActivityOf } from "./jobs/intake-activity.js";
 import { JobQueue } from "./jobs/job-queue.js";
 import type { JobName } from "./jobs/job-payloads.js";
 import type { JobPolicy } from "./jobs/job-policies.js";
@@ -110,7 +111,8 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       enableStaticFiles: false,
     });
     // Deliveries arriving together are committed together (group commit): one statement per batch, each answered after it.
-    const intake = new WebhookJobBatcher({ write: (deliveries) => enqueueWebhookJobs({ db, queue, deliveries }) });
+    // While it is busy, the job queue's statements on PGlite wait (bounded): a burst is answered first.
+    const intake = new WebhookJobBatcher({ write: (deliveries) => enqueueWebhookJobs({ db, queue, deliveries }), activity: intakeActivityOf(db) });
     await server.load(createApp({ log, metrics, enqueue: (delivery) => intake.enqueue(delivery) }));
     server.addHandler(createHealthHandler({ db, queue, log }));
     if (metricsServer === undefined) server.addHandler(createMetricsHandler(metrics.registry));

@@ -1,4 +1,5 @@
 import type { EnqueueOutcome, WebhookDelivery } from "./enqueue-webhook-job.js";
+import type { IntakeActivity } from "./intake-activity.js";
 
 export interface WebhookJobBatcherOptions {
   /** Records deliveries and enqueues their jobs in one transaction (`enqueueWebhookJobs`). */
@@ -7,6 +8,12 @@ export interface WebhookJobBatcherOptions {
   maxBatch?: number;
   /** Longest a delivery waits for deliveries still being read to join its batch (default 20 ms). */
   maxWaitMs?: number;
+  /**
+   * Marked busy from a request's headers until its answer is sent, and while a delivery waits
+   * for its batch or the batch commits, so background work on the same database (PGlite) waits
+   * for the burst to be answered.
+   */
+  activity?: IntakeActivity | undefined;
 }
 
 interface Waiting {
@@ -32,16 +39,18 @@ export class WebhookJobBatcher {
   readonly #write: WebhookJobBatcherOptions["write"];
   readonly #maxBatch: number;
   readonly #maxWaitMs: number;
+  readonly #activity: IntakeActivity | undefined;
   #waiting: Waiting[] = [];
   /** Deliveries being read, by id, with how many requests carry each. */
   readonly #expected = new Map<string, number>();
   #running: Promise<void> | undefined;
   #wake: (() => void) | undefined;
 
-  constructor({ write, maxBatch = 500, maxWaitMs = 20 }: WebhookJobBatcherOptions) {
+  constructor({ write, maxBatch = 500, maxWaitMs = 20, activity }: WebhookJobBatcherOptions) {
     this.#write = write;
     this.#maxBatch = maxBatch;
     this.#maxWaitMs = maxWaitMs;
+    this.#activity = activity;
   }
 
   /**
@@ -51,21 +60,28 @@ export class WebhookJobBatcher {
    */
   expect(deliveryId: string): () => void {
     this.#expected.set(deliveryId, (this.#expected.get(deliveryId) ?? 0) + 1);
+    const answered = this.#activity?.begin();
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.#arrived(deliveryId);
+      answered?.();
     };
   }
 
   /** Resolves once the delivery is committed (or found a duplicate); rejects when it could not be. */
   enqueue(delivery: WebhookDelivery): Promise<EnqueueOutcome> {
     return new Promise((resolve, reject) => {
+      const committed = this.#activity?.begin();
       this.#waiting.push({
         delivery,
         since: performance.now(),
-        settle: (result) => ("outcome" in result ? resolve(result.outcome) : reject(asError(result.error))),
+        settle: (result) => {
+          committed?.();
+          if ("outcome" in result) resolve(result.outcome);
+          else reject(asError(result.error));
+        },
       });
       this.#arrived(delivery.data.deliveryId);
       if (this.#waiting.length >= this.#maxBatch) this.#wake?.();
