@@ -7,6 +7,7 @@ import { JOB_QUEUE_SCHEMA } from "./job-queue-schema.js";
 import type { JobData, JobName } from "./job-payloads.js";
 import { DEAD_LETTER_QUEUE, jobNames, jobPolicies, type JobPolicy } from "./job-policies.js";
 import { pgliteBossExecutor } from "./pglite-boss-executor.js";
+import { pinCronDefaults } from "./pin-cron-defaults.js";
 import { QueueWorker } from "./queue-worker.js";
 import { RefusedJobError } from "./refused-job-error.js";
 import { JOB_TAKE_BACKS_FIELD, jobsTakenBackTooOften, takeBackJobs } from "./take-back-jobs.js";
@@ -75,6 +76,7 @@ export class JobQueue {
   static async start({ db, databaseUrl, log, supervise, policies: overrides, lease: leaseOverrides }: JobQueueOptions): Promise<JobQueue> {
     const policies = { ...jobPolicies, ...overrides };
     const lease = jobLeaseSettings(leaseOverrides);
+    pinCronDefaults();
     const boss = new PgBoss({
       ...(databaseUrl ? { connectionString: databaseUrl, max: 5 } : { db: pgliteBossExecutor(db) }),
       supervise,
