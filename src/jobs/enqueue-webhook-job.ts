@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Queryable } from "../db/database.js";
+import { queryPrepared } from "../db/query-prepared.js";
 import { jobInstallationProblem } from "./job-installation-problem.js";
 import { JOB_KIND_FIELD, JOB_QUEUE_SCHEMA, type JobQueue } from "./job-queue.js";
 import type { JobData, JobName } from "./job-payloads.js";
@@ -33,6 +34,7 @@ export async function enqueueWebhookJob<N extends JobName>({ db, queue, ...deliv
 /**
  * `enqueueWebhookJob` for several deliveries in ONE statement (so one round trip, and atomic
  * without a transaction): all are recorded and their jobs enqueued, or, when it throws, none.
+ * The statement is prepared once where the database keeps it (PGlite, see `queryPrepared`).
  * Outcomes come in the order of `deliveries`. A delivery id and job kind seen before, in an
  * earlier call or earlier in this list, is a duplicate and enqueues nothing. A job that names no
  * installation is refused with an error before anything is written, as by `JobQueue.send`.
@@ -68,7 +70,11 @@ export async function enqueueWebhookJobs({
       data: { ...data, [JOB_KIND_FIELD]: name },
     };
   });
-  const { rows: recorded } = await db.query<{ delivery_id: string; job_name: string }>(ENQUEUE_SQL, [JSON.stringify(rows)]);
+  const { rows: recorded } = await queryPrepared<{ delivery_id: string; job_name: string }>(db, {
+    name: "enqueue_webhook_jobs",
+    text: ENQUEUE_SQL,
+    params: [JSON.stringify(rows)],
+  });
   const outcomes = deliveries.map((): EnqueueOutcome => "duplicate");
   for (const row of recorded) outcomes[firsts.get(deliveryKey(row.delivery_id, row.job_name))!] = "enqueued";
   for (const name of new Set(recorded.map((row) => row.job_name as JobName))) queue.jobsAdded(name);
