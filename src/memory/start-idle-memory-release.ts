@@ -14,11 +14,20 @@ export interface HeapSample {
 
 export interface IdleMemoryReleaseOptions {
   collect: GarbageCollector;
-  /** Time between checks (default 5 s). */
+  /** Time between checks (default 2 s). */
   intervalMs?: number;
+  /**
+   * Idle intervals in a row before a collection (default 3). V8 shrinks its young generation
+   * only once its own measure of the allocation rate has fallen, a few seconds after a burst:
+   * a collection right after one frees the garbage but keeps the heap's size.
+   */
+  idleIntervals?: number;
   /** Heap held beyond what objects use that makes an idle process collect (default 12 MB). */
   slackBytes?: number;
-  /** Event loop utilization below which an interval counts as idle (default 0.1). */
+  /**
+   * Event loop utilization below which an interval counts as idle (default 0.25): an idle
+   * process's pollers use a few percent, more on a loaded machine; a burst keeps it near 1.
+   */
   idleBelow?: number;
   /** Reads the heap and the event loop (default: `v8.getHeapStatistics` and `performance.eventLoopUtilization`). */
   sample?: () => HeapSample;
@@ -31,6 +40,8 @@ export interface IdleMemoryRelease {
 }
 
 const MB = 1024 * 1024;
+/** Collections that leave the heap as large as it was, after which it waits for the heap to grow again. */
+const MAX_FRUITLESS = 2;
 
 /**
  * Gives the heap a burst of work left behind back to the system once the process is idle.
@@ -40,27 +51,42 @@ const MB = 1024 * 1024;
  * semi-spaces), and it stays that large, resident, with the garbage of the burst, until V8's own
  * memory reducer judges the process idle, which takes from tens of seconds to minutes. A
  * replica spends most of its life idle between bursts, so every `intervalMs` this checks: when
- * the last interval was idle (event loop utilization under `idleBelow`) and the heap holds
- * `slackBytes` more than its objects use, and more than right after the previous collection,
- * it runs one full collection, which also shrinks the young generation back. A busy process is
- * left to V8; an idle one collects once per burst (a few tens of milliseconds of a heap this
- * size), not on every check.
+ * the last `idleIntervals` intervals were idle (event loop utilization under `idleBelow`) and
+ * the heap holds `slackBytes` more than its objects use, and more than after the previous
+ * collection that gave memory back, it runs two full collections, which also shrink the
+ * young generation back. A busy process is left to V8; an idle one collects once per burst (a few
+ * tens of milliseconds of a heap this size), not on every check: a collection that gives
+ * nothing back is tried once more, then not again until the heap grows.
  */
 export function startIdleMemoryRelease({
   collect,
-  intervalMs = 5_000,
+  intervalMs = 2_000,
+  idleIntervals = 3,
   slackBytes = 12 * MB,
-  idleBelow = 0.1,
+  idleBelow = 0.25,
   sample = processHeapSample(),
 }: IdleMemoryReleaseOptions): IdleMemoryRelease {
-  /** Heap committed right after the last collection; a check collects again only once it grew past this by `slackBytes`. */
+  /** Heap committed after the last collection that gave memory back; a check collects again only once it grew past this by `slackBytes`. */
   let floor = 0;
+  /** Idle intervals in a row so far. */
+  let idle = 0;
+  /** Collections in a row that gave nothing back (V8 still counted the process as allocating). */
+  let fruitless = 0;
   const check = (): boolean => {
     const { committed, used, busy } = sample();
-    if (busy >= idleBelow) return false;
+    idle = busy < idleBelow ? idle + 1 : 0;
+    if (idle < idleIntervals) return false;
     if (committed - used < slackBytes || committed - floor < slackBytes) return false;
+    // V8 shrinks its young generation in a collection only when the allocation rate it measured
+    // since the previous one is low: a second collection right after the first sees nearly none.
     collect();
-    floor = sample().committed;
+    collect();
+    idle = 0;
+    const after = sample();
+    if (after.committed - after.used < slackBytes || ++fruitless >= MAX_FRUITLESS) {
+      floor = after.committed;
+      fruitless = 0;
+    }
     return true;
   };
   const timer = setInterval(check, intervalMs);

@@ -11,11 +11,13 @@ afterEach(() => {
 });
 
 /** A release whose heap readings and collections the test decides; the timer is far away, checks are called directly. */
-function scripted(readings: HeapSample[]) {
+function scripted(readings: HeapSample[], idleIntervals = 1) {
+  /** The number of readings taken before each collection. */
   const collections: number[] = [];
   let reads = 0;
   const release = startIdleMemoryRelease({
     intervalMs: 3_600_000,
+    idleIntervals,
     slackBytes: 12 * MB,
     idleBelow: 0.1,
     sample: () => readings[Math.min(reads++, readings.length - 1)]!,
@@ -41,7 +43,23 @@ describe("startIdleMemoryRelease", () => {
     expect(release.check()).toBe(false);
     expect(release.check()).toBe(false);
     expect(release.check()).toBe(true);
-    expect(collections).toHaveLength(2);
+    // Each time two collections back to back, so that V8 also shrinks its young generation.
+    expect(collections).toEqual([1, 1, 6, 6]);
+  });
+
+  it("waits for the given number of idle intervals in a row", () => {
+    const bloated = { committed: 54 * MB, used: 24 * MB, busy: 0.02 };
+    const { release, collections } = scripted([bloated, bloated, { ...bloated, busy: 0.8 }, bloated, bloated, bloated, { committed: 24 * MB, used: 19 * MB, busy: 0 }], 3);
+    expect([release.check(), release.check(), release.check(), release.check(), release.check()]).toEqual([false, false, false, false, false]);
+    expect(release.check()).toBe(true);
+    expect(collections).toEqual([6, 6]);
+  });
+
+  it("tries once more after a collection that gave nothing back, then waits for the heap to grow", () => {
+    const bloated = { committed: 54 * MB, used: 24 * MB, busy: 0.02 };
+    const { release, collections } = scripted([bloated]);
+    expect([release.check(), release.check(), release.check(), release.check()]).toEqual([true, true, false, false]);
+    expect(collections).toHaveLength(4);
   });
 
   it("leaves a busy process to V8, however much its heap holds", () => {
@@ -69,7 +87,7 @@ describe("loadGarbageCollector", () => {
   });
 
   it("with the process's own heap readings, a check after a burst collects it (any event loop load counted as idle)", () => {
-    const release = startIdleMemoryRelease({ collect: loadGarbageCollector(), intervalMs: 3_600_000, slackBytes: 8 * MB, idleBelow: 1.01 });
+    const release = startIdleMemoryRelease({ collect: loadGarbageCollector(), intervalMs: 3_600_000, idleIntervals: 1, slackBytes: 8 * MB, idleBelow: 1.01 });
     started.push(release);
     expect(allocateBurst(300_000)).toBeGreaterThan(8 * MB);
     const used = getHeapStatistics().used_heap_size;
