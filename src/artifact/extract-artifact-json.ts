@@ -38,10 +38,32 @@ const quote = (name: string): string => JSON.stringify(name.length > 200 ? `${na
  * steps and stops as soon as a cap is exceeded, so a zip bomb never expands in memory.
  */
 export function extractArtifactJson(zip: Uint8Array, options: ExtractArtifactOptions = {}): ExtractArtifactResult {
+  const chunks: Uint8Array[] = [];
+  const streamed = streamArtifactJson(zip, (chunk) => chunks.push(chunk), options);
+  if (!streamed.ok) return streamed;
+  const bytes = new Uint8Array(streamed.stats.bytesInflated);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return { ok: true, bytes, stats: streamed.stats };
+}
+
+export type StreamArtifactResult = { ok: true; stats: ExtractStats } | { ok: false; error: ArtifactError; stats: ExtractStats };
+
+/**
+ * The same checks and errors as `extractArtifactJson`, but the artifact's bytes are handed to
+ * `onData` as they are decompressed, chunk by chunk and in order, instead of being gathered:
+ * a caller that consumes them at once never holds the whole file. A chunk is handed over only
+ * once the caps have been checked for it; after a failure no more are, so a caller must
+ * discard what it received when the result is not ok.
+ */
+export function streamArtifactJson(zip: Uint8Array, onData: (chunk: Uint8Array) => void, options: ExtractArtifactOptions = {}): StreamArtifactResult {
   const limits = resolveArtifactLimits(options.limits);
   const chunkSize = Math.max(512, options.chunkSize ?? 4096);
   const stats: ExtractStats = { entries: 0, bytesInflated: 0 };
-  const failWith = (code: ArtifactError["code"], message: string): ExtractArtifactResult => ({
+  const failWith = (code: ArtifactError["code"], message: string): StreamArtifactResult => ({
     ok: false,
     error: { path: "", code, message },
     stats,
@@ -59,7 +81,6 @@ export function extractArtifactJson(zip: Uint8Array, options: ExtractArtifactOpt
 
   let failure: { code: ArtifactError["code"]; message: string } | undefined;
   const names: string[] = [];
-  const chunks: Uint8Array[] = [];
   let declaredTotal = 0;
   let found = false;
   let finished = false;
@@ -108,7 +129,7 @@ export function extractArtifactJson(zip: Uint8Array, options: ExtractArtifactOpt
         file.terminate();
         return;
       }
-      chunks.push(data);
+      onData(data);
       if (final) finished = true;
     };
     file.start();
@@ -159,12 +180,5 @@ export function extractArtifactJson(zip: Uint8Array, options: ExtractArtifactOpt
     );
   }
   if (!finished) return failWith("zip_invalid", `archive ends inside ${ARTIFACT_FILE_NAME}`);
-
-  const bytes = new Uint8Array(stats.bytesInflated);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return { ok: true, bytes, stats };
+  return { ok: true, stats };
 }

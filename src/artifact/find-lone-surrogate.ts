@@ -14,7 +14,14 @@ const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
  * document is not walked. Recursive: call it on documents whose depth is bounded.
  */
 export function findLoneSurrogate(text: string, document: unknown): string | undefined {
-  if (!SURROGATE_ESCAPE.test(text)) return undefined;
+  return SURROGATE_ESCAPE.test(text) ? loneSurrogatePath(document) : undefined;
+}
+
+/**
+ * The same path as `findLoneSurrogate`, found by walking `document` whatever text it came from:
+ * for a caller that already knows the text holds a surrogate escape. Recursive, like it.
+ */
+export function loneSurrogatePath(document: unknown): string | undefined {
   const path: PropertyKey[] = [];
   const visit = (node: unknown): boolean => {
     if (typeof node === "string") return LONE_SURROGATE.test(node);

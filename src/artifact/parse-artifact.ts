@@ -7,10 +7,11 @@ import { consumerArtifactSchema } from "./consumer-artifact-schema.js";
 import { countObjectMembers } from "./count-object-members.js";
 import { findDuplicateKey } from "./find-duplicate-key.js";
 import { findLongStrings, hasLongStrings } from "./find-long-strings.js";
-import { findLoneSurrogate } from "./find-lone-surrogate.js";
+import { findLoneSurrogate, loneSurrogatePath } from "./find-lone-surrogate.js";
 import { findUnknownFields } from "./find-unknown-fields.js";
 import { quickCheckHits } from "./quick-check-hits.js";
 import { scanJsonDepth } from "./scan-json-depth.js";
+import { SplitArtifactParser, type SplitDocument } from "./split-artifact-parser.js";
 import { zodIssuesToErrors } from "./zod-issues-to-errors.js";
 
 export type ParseArtifactResult =
@@ -85,15 +86,20 @@ function quickParse(record: Record<string, unknown>, limits: ArtifactLimits): Pa
   return { ok: true, artifact, document: record, warnings: findUnknownFields(record, { hitsKnown: !checked.unknownFields }) };
 }
 
+/** Bytes decoded at a time when a whole file is split-parsed: the text of one piece dies young. */
+const SPLIT_PIECE_BYTES = 64 * 1024;
+
 /**
  * Parses and validates a consumer artifact. Size and nesting depth are checked
  * before `JSON.parse` runs, string lengths and hit count before schema validation.
  * Never throws on bad input: every problem is an error with a JSON path.
+ *
+ * A valid file is read by `SplitArtifactParser`, one hit at a time, so its whole text and the
+ * tree of a whole-text parse are never held beside each other; a file it declines is read
+ * whole, which names every problem with its path and position.
  */
 export function parseArtifact(input: Uint8Array | string, options: ParseArtifactOptions = {}): ParseArtifactResult {
   const limits = resolveArtifactLimits(options.limits);
-  const maxErrors = options.maxErrors ?? 100;
-
   const size = typeof input === "string" ? Buffer.byteLength(input, "utf8") : input.byteLength;
   if (size > limits.maxBytes) {
     return fail({
@@ -102,7 +108,27 @@ export function parseArtifact(input: Uint8Array | string, options: ParseArtifact
       message: `artifact is ${size} bytes, more than the limit max_bytes (${limits.maxBytes} bytes)`,
     });
   }
+  const split = new SplitArtifactParser(limits);
+  if (typeof input === "string") split.pushText(input.charCodeAt(0) === 0xfeff ? input.slice(1) : input);
+  else for (let at = 0; at < input.byteLength; at += SPLIT_PIECE_BYTES) split.pushBytes(input.subarray(at, at + SPLIT_PIECE_BYTES));
+  return parseSplitArtifact(split.end(), options) ?? parseWholeText(input, limits, options.maxErrors ?? 100);
+}
 
+/**
+ * The result for a document `SplitArtifactParser` read (the same as `parseArtifact` gives for
+ * its text), or `undefined` when there is none or some object repeats a member name: then the
+ * caller parses the whole text, which names the first repeated name's path.
+ */
+export function parseSplitArtifact(split: SplitDocument | undefined, options: ParseArtifactOptions = {}): ParseArtifactResult | undefined {
+  if (split === undefined) return undefined;
+  const record = split.document;
+  if (countObjectMembers(record) !== split.members) return undefined;
+  const loneSurrogate = split.surrogateEscape ? loneSurrogatePath(record) : undefined;
+  return validateDocument(record, loneSurrogate, resolveArtifactLimits(options.limits), options.maxErrors ?? 100);
+}
+
+/** The whole text decoded, depth-scanned and parsed at once: every error with its position. */
+function parseWholeText(input: Uint8Array | string, limits: ArtifactLimits, maxErrors: number): ParseArtifactResult {
   const text = decode(input);
   if (text === undefined) return fail({ path: "", code: "invalid_encoding", message: "artifact is not valid UTF-8" });
 
@@ -134,7 +160,14 @@ export function parseArtifact(input: Uint8Array | string, options: ParseArtifact
   if (duplicate !== undefined) {
     return fail({ path: duplicate, code: "duplicate_key", message: "member name appears more than once in the same object" });
   }
-  const loneSurrogate = findLoneSurrogate(text, record);
+  return validateDocument(record, findLoneSurrogate(text, record), limits, maxErrors);
+}
+
+/**
+ * The checks of a parsed document that need no text: a string holding an unpaired surrogate
+ * (found by the caller), then string lengths, hit count, schema and unknown fields.
+ */
+function validateDocument(record: Record<string, unknown>, loneSurrogate: string | undefined, limits: ArtifactLimits, maxErrors: number): ParseArtifactResult {
   if (loneSurrogate !== undefined) {
     return fail({ path: loneSurrogate, code: "invalid_encoding", message: "string holds an unpaired UTF-16 surrogate (a \\uD800–\\uDFFF escape without its pair)" });
   }

@@ -1,0 +1,331 @@
+/** The member of the top-level object whose elements are parsed one by one. */
+const HITS_KEY = "org_unregistered_hits";
+
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const BACKSLASH = 0x5c;
+
+/** Whether `c` is JSON whitespace (space, tab, line feed, carriage return). */
+const isWhitespace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+/** A `\uD800`–`\uDFFF` escape: the only way JSON text can hold an unpaired surrogate. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/** Characters of hits gathered before they are parsed together: a string that dies young. */
+const BATCH_CHARS = 32 * 1024;
+
+/** Where the scan is: in the rest of the document, or inside the hits array. */
+const enum Mode {
+  Envelope,
+  InHits,
+}
+
+/** How far the scan has recognised `"org_unregistered_hits" : [` in the top-level object. */
+const enum KeyState {
+  None,
+  /** Reading a string at depth 1 that may be the name. */
+  InName,
+  /** The name was read; a colon may follow. */
+  AfterName,
+  /** The name and its colon were read; a `[` opens the hits. */
+  AfterColon,
+}
+
+/** A document the split parse read whole: the same value `JSON.parse` gives for its text. */
+export interface SplitDocument {
+  document: Record<string, unknown>;
+  /** Colons outside strings: in valid JSON, the member names of every object, repeated names included. */
+  members: number;
+  /** The text holds a `\uD800`–`\uDFFF` escape, so some string may hold an unpaired surrogate. */
+  surrogateEscape: boolean;
+}
+
+/**
+ * Parses an artifact's JSON as it arrives, chunk by chunk, without ever holding its whole text:
+ * one scan finds the elements of the top-level `org_unregistered_hits` array, and each is
+ * decoded and given to `JSON.parse` on its own (small strings that die young); the rest of the
+ * document (the envelope) is parsed once with that array empty, and the parsed hits are put in
+ * its place. The same scan bounds the nesting depth and counts member names.
+ *
+ * It answers only for a document that is surely valid UTF-8 and valid JSON, no deeper than
+ * `maxDepth` and no larger than `maxBytes`, with an object at the top: then the value is what
+ * `JSON.parse` gives for the whole text. For anything else (or anything it cannot tell) `end`
+ * gives `undefined`, and the caller reads the whole text again to say what is wrong, so every
+ * error keeps its message and position. The pieces it parses partition the text (envelope,
+ * elements, whitespace and commas between them), so when each is valid where it stands, the
+ * whole text is valid JSON.
+ */
+export class SplitArtifactParser {
+  private readonly maxBytes: number;
+  private readonly maxDepth: number;
+  private readonly decoder = new TextDecoder("utf-8", { fatal: true });
+  private declined = false;
+  private bytes = 0;
+  private started = false;
+
+  private mode = Mode.Envelope;
+  private depth = 0;
+  private members = 0;
+  private surrogateEscape = false;
+  private inString = false;
+  /** The previous chunk ended inside a string on an odd run of backslashes: the next character is escaped. */
+  private escapeNext = false;
+
+  private keyState = KeyState.None;
+  /** The last characters of the previous chunk, where a surrogate escape may begin. */
+  private tail = "";
+  private keyText = "";
+  private hitsFound = false;
+  /** Depth inside the hits array (the top-level object is depth 1, the array 2). */
+  private hitsDepth = 0;
+  /** Some batch of hits has been parsed since the array opened. */
+  private batchParsed = false;
+
+  private envelope: string[] = [];
+  /** The text of the hits read since the last batch was parsed, from earlier chunks. */
+  private batch: string[] = [];
+  private batchLength = 0;
+  private hits: unknown[] = [];
+
+  constructor({ maxBytes, maxDepth }: { maxBytes: number; maxDepth: number }) {
+    this.maxBytes = maxBytes;
+    this.maxDepth = maxDepth;
+  }
+
+  /** Takes the next bytes of the UTF-8 file. */
+  pushBytes(chunk: Uint8Array): void {
+    if (this.declined) return;
+    this.bytes += chunk.byteLength;
+    if (this.bytes > this.maxBytes) return this.decline();
+    let text: string;
+    try {
+      // TextDecoder drops a leading BOM by default, as reading the whole file does.
+      text = this.decoder.decode(chunk, { stream: true });
+    } catch {
+      return this.decline();
+    }
+    this.pushText(text);
+  }
+
+  /** Takes the next characters of the text (a leading BOM is the caller's to drop). */
+  pushText(text: string): void {
+    if (this.declined || text.length === 0) return;
+    if (!this.surrogateEscape) {
+      // An escape cut in two by a chunk boundary is found in the joined ends.
+      if (SURROGATE_ESCAPE.test(text) || SURROGATE_ESCAPE.test(this.tail + text.slice(0, 5))) this.surrogateEscape = true;
+      this.tail = text.slice(-5);
+    }
+    if (!this.started) {
+      let first = 0;
+      while (first < text.length && isWhitespace(text.charCodeAt(first))) first++;
+      if (first === text.length) {
+        this.envelope.push(text);
+        return;
+      }
+      if (text.charCodeAt(first) !== OPEN_BRACE) return this.decline();
+      this.started = true;
+    }
+    this.scan(text);
+  }
+
+  /** The document, or `undefined` when it is not surely valid and the whole text must be read. */
+  end(): SplitDocument | undefined {
+    if (!this.declined) {
+      try {
+        const rest = this.decoder.decode();
+        if (rest.length > 0) this.pushText(rest);
+      } catch {
+        this.decline();
+      }
+    }
+    if (this.declined || !this.started || this.inString || this.mode !== Mode.Envelope) return undefined;
+    const envelopeText = this.envelope.join("");
+    this.envelope = [];
+    let document: unknown;
+    try {
+      document = JSON.parse(envelopeText);
+    } catch {
+      return undefined;
+    }
+    if (document === null || typeof document !== "object" || Array.isArray(document)) return undefined;
+    const record = document as Record<string, unknown>;
+    if (this.hitsFound) {
+      const placeholder = record[HITS_KEY];
+      if (!Array.isArray(placeholder) || placeholder.length !== 0) return undefined;
+      record[HITS_KEY] = this.hits;
+    }
+    this.hits = [];
+    return { document: record, members: this.members, surrogateEscape: this.surrogateEscape };
+  }
+
+  private decline(): void {
+    this.declined = true;
+    this.envelope = [];
+    this.batch = [];
+    this.hits = [];
+    this.keyText = "";
+  }
+
+  /**
+   * Reads one chunk. The state lives in locals during the loop (the hot path: string contents
+   * are jumped over with `indexOf`, so the loop sees only the few characters between strings).
+   */
+  private scan(text: string): void {
+    const n = text.length;
+    let i = 0;
+    /** Where the piece of `text` that belongs to the envelope or to the current hit starts. */
+    let pieceStart = 0;
+    if (this.inString) {
+      i = this.continueString(text);
+      if (i === n) return this.keepPiece(text, 0);
+      i++;
+    }
+    let depth = this.depth;
+    let members = this.members;
+    let mode = this.mode;
+    const maxDepth = this.maxDepth;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === QUOTE) {
+        const readsName = mode === Mode.Envelope && depth === 1 && !this.hitsFound;
+        let quote = text.indexOf('"', i + 1);
+        while (quote !== -1 && text.charCodeAt(quote - 1) === BACKSLASH) {
+          let backslashes = 1;
+          while (quote - 1 - backslashes > i && text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
+          if (backslashes % 2 === 0) break;
+          quote = text.indexOf('"', quote + 1);
+        }
+        if (quote === -1) {
+          // The string goes on in the next chunk.
+          this.inString = true;
+          let backslashes = 0;
+          while (n - 1 - backslashes > i && text.charCodeAt(n - 1 - backslashes) === BACKSLASH) backslashes++;
+          this.escapeNext = backslashes % 2 === 1;
+          this.keyText = readsName ? text.slice(i + 1, i + 2 + HITS_KEY.length) : "";
+          this.keyState = readsName && !this.escapeNext && this.keyText.length <= HITS_KEY.length ? KeyState.InName : KeyState.None;
+          break;
+        }
+        this.keyState = readsName && quote - i - 1 === HITS_KEY.length && text.startsWith(HITS_KEY, i + 1) ? KeyState.AfterName : KeyState.None;
+        i = quote;
+        continue;
+      }
+      if (c <= 0x20 && isWhitespace(c)) continue;
+      if (this.keyState !== KeyState.None) this.advanceKey(c);
+      if (c === COLON) {
+        members++;
+      } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        depth++;
+        if (depth > maxDepth) return this.decline();
+        if (this.keyState === KeyState.AfterColon) {
+          this.keyState = KeyState.None;
+          this.envelope.push(text.slice(pieceStart, i + 1));
+          pieceStart = i + 1;
+          this.hitsFound = true;
+          this.hitsDepth = depth;
+          mode = Mode.InHits;
+        }
+      } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+        if (mode === Mode.InHits && depth === this.hitsDepth) {
+          if (c === CLOSE_BRACE || !this.parseBatch(text.slice(pieceStart, i), true)) return this.decline();
+          // The hits array closes: its `]` belongs to the envelope again.
+          depth--;
+          mode = Mode.Envelope;
+          pieceStart = i;
+          continue;
+        }
+        depth--;
+        if (depth < 0) return this.decline();
+      } else if (c === COMMA && mode === Mode.InHits && depth === this.hitsDepth && this.batchLength + i - pieceStart >= BATCH_CHARS) {
+        if (!this.parseBatch(text.slice(pieceStart, i), false)) return this.decline();
+        pieceStart = i + 1;
+      }
+    }
+    this.depth = depth;
+    this.members = members;
+    this.mode = mode;
+    this.keepPiece(text, pieceStart);
+  }
+
+  /** Keeps the rest of the chunk from `start` as part of the envelope or of the current hit. */
+  private keepPiece(text: string, start: number): void {
+    if (start >= text.length) return;
+    const piece = start === 0 ? text : text.slice(start);
+    if (this.mode === Mode.InHits) {
+      this.batch.push(piece);
+      this.batchLength += piece.length;
+    } else this.envelope.push(piece);
+  }
+
+  /**
+   * Reads on in a string that began in an earlier chunk and returns the index of its closing
+   * quote, or `text.length` when it goes on in the next chunk too.
+   */
+  private continueString(text: string): number {
+    let low = 0;
+    if (this.escapeNext) {
+      this.escapeNext = false;
+      low = 1;
+      this.keyState = KeyState.None;
+    }
+    let quote = text.indexOf('"', low);
+    while (quote !== -1) {
+      let backslashes = 0;
+      while (quote - 1 - backslashes >= low && text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
+      if (backslashes % 2 === 0) break;
+      quote = text.indexOf('"', quote + 1);
+    }
+    const end = quote === -1 ? text.length : quote;
+    if (this.keyState === KeyState.InName) {
+      this.keyText += text.slice(low, Math.min(end, low + HITS_KEY.length + 1));
+      if (this.keyText.length > HITS_KEY.length) this.keyState = KeyState.None;
+    }
+    if (quote === -1) {
+      let backslashes = 0;
+      while (text.length - 1 - backslashes >= low && text.charCodeAt(text.length - 1 - backslashes) === BACKSLASH) backslashes++;
+      this.escapeNext = backslashes % 2 === 1;
+      if (this.escapeNext) this.keyState = KeyState.None;
+      return text.length;
+    }
+    this.inString = false;
+    if (this.keyState === KeyState.InName) this.keyState = this.keyText === HITS_KEY ? KeyState.AfterName : KeyState.None;
+    return quote;
+  }
+
+  /** A character other than whitespace outside strings while the hits' member name may be read. */
+  private advanceKey(c: number): void {
+    if (this.keyState === KeyState.AfterName && c === COLON) this.keyState = KeyState.AfterColon;
+    else if (!(this.keyState === KeyState.AfterColon && c === OPEN_BRACKET)) this.keyState = KeyState.None;
+  }
+
+  /**
+   * Parses the hits read since the last batch, up to an array-level comma or the closing `]`
+   * (`last`), as one array: the text between two such commas must hold at least one hit, and
+   * only an array that is empty as a whole may close on an empty batch. False when the batch
+   * is not valid JSON there.
+   */
+  private parseBatch(last: string, closing: boolean): boolean {
+    let text = last;
+    if (this.batch.length > 0) {
+      this.batch.push(last);
+      text = this.batch.join("");
+      this.batch = [];
+      this.batchLength = 0;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(`[${text}]`);
+    } catch {
+      return false;
+    }
+    const hits = parsed as unknown[];
+    if (hits.length === 0 && (!closing || this.batchParsed)) return false;
+    this.batchParsed = true;
+    for (const hit of hits) this.hits.push(hit);
+    return true;
+  }
+}
