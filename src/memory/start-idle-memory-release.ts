@@ -40,8 +40,12 @@ export interface IdleMemoryRelease {
 }
 
 const MB = 1024 * 1024;
-/** Collections that leave the heap as large as it was, after which it waits for the heap to grow again. */
-const MAX_FRUITLESS = 2;
+/**
+ * Collections in a row that leave the heap as large as it was (V8 still counted the process as
+ * allocating: its measure looks back a few seconds), one per idle check, after which it waits
+ * for the heap to grow again.
+ */
+const MAX_FRUITLESS = 5;
 
 /**
  * Gives the heap a burst of work left behind back to the system once the process is idle.
@@ -56,7 +60,8 @@ const MAX_FRUITLESS = 2;
  * collection that gave memory back, it runs two full collections, which also shrink the
  * young generation back. A busy process is left to V8; an idle one collects once per burst (a few
  * tens of milliseconds of a heap this size), not on every check: a collection that gives
- * nothing back is tried once more, then not again until the heap grows.
+ * nothing back is tried again at the next idle checks, at most `MAX_FRUITLESS` times, then not
+ * again until the heap grows.
  */
 export function startIdleMemoryRelease({
   collect,
@@ -70,7 +75,7 @@ export function startIdleMemoryRelease({
   let floor = 0;
   /** Idle intervals in a row so far. */
   let idle = 0;
-  /** Collections in a row that gave nothing back (V8 still counted the process as allocating). */
+  /** Collections in a row that gave nothing back. */
   let fruitless = 0;
   const check = (): boolean => {
     const { committed, used, busy } = sample();
@@ -81,11 +86,11 @@ export function startIdleMemoryRelease({
     // since the previous one is low: a second collection right after the first sees nearly none.
     collect();
     collect();
-    idle = 0;
     const after = sample();
     if (after.committed - after.used < slackBytes || ++fruitless >= MAX_FRUITLESS) {
       floor = after.committed;
       fruitless = 0;
+      idle = 0;
     }
     return true;
   };

@@ -55,11 +55,20 @@ describe("startIdleMemoryRelease", () => {
     expect(collections).toEqual([6, 6]);
   });
 
-  it("tries once more after a collection that gave nothing back, then waits for the heap to grow", () => {
+  it("after collections that gave nothing back, tries again at each idle check, five times, then waits for the heap to grow", () => {
     const bloated = { committed: 54 * MB, used: 24 * MB, busy: 0.02 };
-    const { release, collections } = scripted([bloated]);
+    const { release, collections } = scripted([bloated], 3);
+    const checks = Array.from({ length: 10 }, () => release.check());
+    expect(checks).toEqual([false, false, true, true, true, true, true, false, false, false]);
+    expect(collections).toHaveLength(10);
+  });
+
+  it("after a collection that gave nothing back, one that does ends the retries", () => {
+    const bloated = { committed: 54 * MB, used: 24 * MB, busy: 0.02 };
+    const shrunk = { committed: 24 * MB, used: 19 * MB, busy: 0.02 };
+    const { release, collections } = scripted([bloated, bloated, bloated, shrunk, shrunk, shrunk, shrunk]);
     expect([release.check(), release.check(), release.check(), release.check()]).toEqual([true, true, false, false]);
-    expect(collections).toHaveLength(4);
+    expect(collections).toEqual([1, 1, 3, 3]);
   });
 
   it("leaves a busy process to V8, however much its heap holds", () => {
