@@ -36,6 +36,24 @@ const enum KeyState {
   AfterColon,
 }
 
+/**
+ * Where the last character that `bytes` hold whole ends: before the lead byte of a UTF-8
+ * sequence that is cut short at the end (its bytes are decoded with the next chunk), else the
+ * end. Malformed bytes are left where they are, for the decoder to refuse.
+ */
+function completeCharactersEnd(bytes: Uint8Array): number {
+  const end = bytes.byteLength;
+  for (let i = end - 1; i >= 0 && i >= end - 3; i--) {
+    const byte = bytes[i]!;
+    if (byte < 0x80) return end;
+    if (byte >= 0xc0) {
+      const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+      return end - i < length ? i : end;
+    }
+  }
+  return end;
+}
+
 /** A document the split parse read whole: the same value `JSON.parse` gives for its text. */
 export interface SplitDocument {
   document: Record<string, unknown>;
@@ -63,7 +81,11 @@ export interface SplitDocument {
 export class SplitArtifactParser {
   private readonly maxBytes: number;
   private readonly maxDepth: number;
-  private readonly decoder = new TextDecoder("utf-8", { fatal: true });
+  /** Decodes whole pieces (no streaming state, which costs several times more per byte); the BOM is dropped by hand. */
+  private readonly decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  /** The bytes of a character the previous chunk ended inside of. */
+  private carry: Uint8Array | undefined;
+  private decodedAny = false;
   private declined = false;
   private bytes = 0;
   private started = false;
@@ -102,12 +124,26 @@ export class SplitArtifactParser {
     if (this.declined) return;
     this.bytes += chunk.byteLength;
     if (this.bytes > this.maxBytes) return this.decline();
+    let bytes = chunk;
+    if (this.carry !== undefined) {
+      bytes = new Uint8Array(this.carry.byteLength + chunk.byteLength);
+      bytes.set(this.carry);
+      bytes.set(chunk, this.carry.byteLength);
+      this.carry = undefined;
+    }
+    const cut = completeCharactersEnd(bytes);
+    if (cut < bytes.byteLength) this.carry = bytes.slice(cut);
+    if (cut === 0) return;
     let text: string;
     try {
-      // TextDecoder drops a leading BOM by default, as reading the whole file does.
-      text = this.decoder.decode(chunk, { stream: true });
+      text = this.decoder.decode(bytes.subarray(0, cut));
     } catch {
       return this.decline();
+    }
+    if (!this.decodedAny) {
+      this.decodedAny = true;
+      // A leading BOM is dropped, as decoding the whole file does.
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
     this.pushText(text);
   }
@@ -118,7 +154,7 @@ export class SplitArtifactParser {
     if (!this.surrogateEscape) {
       // An escape cut in two by a chunk boundary is found in the joined ends.
       if (SURROGATE_ESCAPE.test(text) || SURROGATE_ESCAPE.test(this.tail + text.slice(0, 5))) this.surrogateEscape = true;
-      this.tail = text.slice(-5);
+      this.tail = (this.tail + text).slice(-5);
     }
     if (!this.started) {
       let first = 0;
@@ -135,14 +171,8 @@ export class SplitArtifactParser {
 
   /** The document, or `undefined` when it is not surely valid and the whole text must be read. */
   end(): SplitDocument | undefined {
-    if (!this.declined) {
-      try {
-        const rest = this.decoder.decode();
-        if (rest.length > 0) this.pushText(rest);
-      } catch {
-        this.decline();
-      }
-    }
+    // The file ends inside a character: not UTF-8.
+    if (this.carry !== undefined) this.decline();
     if (this.declined || !this.started || this.inString || this.mode !== Mode.Envelope) return undefined;
     const envelopeText = this.envelope.join("");
     this.envelope = [];
