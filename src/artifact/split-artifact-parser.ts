@@ -218,11 +218,11 @@ export class SplitArtifactParser {
     let depth = this.depth;
     let members = this.members;
     let mode = this.mode;
+    let hitsDepth = this.hitsDepth;
     const maxDepth = this.maxDepth;
     for (; i < n; i++) {
       const c = text.charCodeAt(i);
       if (c === QUOTE) {
-        const readsName = mode === Mode.Envelope && depth === 1 && !this.hitsFound;
         let quote = text.indexOf('"', i + 1);
         while (quote !== -1 && text.charCodeAt(quote - 1) === BACKSLASH) {
           let backslashes = 1;
@@ -236,16 +236,21 @@ export class SplitArtifactParser {
           let backslashes = 0;
           while (n - 1 - backslashes > i && text.charCodeAt(n - 1 - backslashes) === BACKSLASH) backslashes++;
           this.escapeNext = backslashes % 2 === 1;
+          const readsName = mode === Mode.Envelope && depth === 1 && !this.hitsFound;
           this.keyText = readsName ? text.slice(i + 1, i + 2 + HITS_KEY.length) : "";
           this.keyState = readsName && !this.escapeNext && this.keyText.length <= HITS_KEY.length ? KeyState.InName : KeyState.None;
           break;
         }
-        this.keyState = readsName && quote - i - 1 === HITS_KEY.length && text.startsWith(HITS_KEY, i + 1) ? KeyState.AfterName : KeyState.None;
+        // Inside the hits nothing is named: the name is looked for only in the top-level object.
+        if (mode === Mode.Envelope) {
+          const readsName = depth === 1 && !this.hitsFound && quote - i - 1 === HITS_KEY.length && text.startsWith(HITS_KEY, i + 1);
+          this.keyState = readsName ? KeyState.AfterName : KeyState.None;
+        }
         i = quote;
         continue;
       }
       if (c <= 0x20 && isWhitespace(c)) continue;
-      if (this.keyState !== KeyState.None) this.advanceKey(c);
+      if (mode === Mode.Envelope && this.keyState !== KeyState.None) this.advanceKey(c);
       if (c === COLON) {
         members++;
       } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
@@ -257,10 +262,11 @@ export class SplitArtifactParser {
           pieceStart = i + 1;
           this.hitsFound = true;
           this.hitsDepth = depth;
+          hitsDepth = depth;
           mode = Mode.InHits;
         }
       } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-        if (mode === Mode.InHits && depth === this.hitsDepth) {
+        if (mode === Mode.InHits && depth === hitsDepth) {
           if (c === CLOSE_BRACE || !this.parseBatch(text.slice(pieceStart, i), true)) return this.decline();
           // The hits array closes: its `]` belongs to the envelope again.
           depth--;
@@ -270,7 +276,7 @@ export class SplitArtifactParser {
         }
         depth--;
         if (depth < 0) return this.decline();
-      } else if (c === COMMA && mode === Mode.InHits && depth === this.hitsDepth && this.batchLength + i - pieceStart >= BATCH_CHARS) {
+      } else if (c === COMMA && mode === Mode.InHits && depth === hitsDepth && this.batchLength + i - pieceStart >= BATCH_CHARS) {
         if (!this.parseBatch(text.slice(pieceStart, i), false)) return this.decline();
         pieceStart = i + 1;
       }
