@@ -13,7 +13,48 @@ const finding = fc.record({
   id: fc.nat(),
 });
 
+/**
+ * Paths built from pieces that share long prefixes, end inside one another, hold a separator,
+ * characters at the top of one byte and beyond it, so large groups go through every kind of
+ * bucket; few severities and repositories, so groups hold hundreds of findings.
+ */
+const piece = fc.constantFrom("src/", "src/dir", "1", "10", "/", "file", ".ts", "\u0000", "\u00ff", "\u0100", "é", "\u{1F600}", "a", "b");
+const crowded = fc.record({
+  severity: fc.constantFrom<DigestSeverity>("low", "critical"),
+  repo: fc.constantFrom("o/a", "o/b"),
+  path: fc.array(piece, { maxLength: 8 }).map((pieces) => pieces.join("")),
+  line: fc.constantFrom(0, 1, 2, 7, 256, 2 ** 32),
+  fingerprint: fc.constantFrom("a", "b", "c", "ab", ""),
+  id: fc.nat(),
+});
+
 describe("sortDigestFindings", () => {
+  it("orders large groups of findings with shared path prefixes exactly as compareDigestFindings does, ties in input order (property)", () => {
+    fc.assert(
+      // A boolean property (not expect): shrinking a failure among hundreds of findings stays quick.
+      fc.property(fc.array(crowded, { minLength: 50, maxLength: 600 }), (findings) => {
+        const expected = [...findings].sort(compareDigestFindings);
+        const sorted = sortDigestFindings([...findings]);
+        return sorted.length === expected.length && sorted.every((f, k) => f === expected[k]);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("orders thousands of findings shaped like a real scan exactly as compareDigestFindings does", () => {
+    const severities = ["low", "medium", "high", "critical"] as const;
+    const findings = Array.from({ length: 20_000 }, (_, i) => ({
+      severity: severities[(i * 7) % 4]!,
+      repo: `acme/r${i % 13}`,
+      path: `src/dir${(i * 31) % 97}/file${(i * 7919) % 5_000}.ts`,
+      line: (i * 13) % 50,
+      fingerprint: ((i * 2_654_435_761) % 2 ** 32).toString(16),
+      id: i,
+    }));
+    const expected = [...findings].sort(compareDigestFindings);
+    expect(sortDigestFindings([...findings]).map((f) => f.id)).toEqual(expected.map((f) => f.id));
+  });
+
   it("orders findings exactly as sorting by compareDigestFindings does, ties in input order (property)", () => {
     fc.assert(
       fc.property(fc.array(finding, { maxLength: 40 }), (findings) => {
@@ -27,7 +68,7 @@ describe("sortDigestFindings", () => {
     );
   });
 
-  it("falls back to the comparator for a separator in a path, or a line that is not a non-negative safe integer", () => {
+  it("orders a separator in a path and falls back to the comparator for a line that is not a non-negative safe integer", () => {
     const base = { severity: "high" as const, repo: "o/a", fingerprint: "f" };
     const odd = [
       { ...base, path: "x\u0000b", line: 3 },
