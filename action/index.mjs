@@ -20127,7 +20127,9 @@ function hasLongStrings(value, maxLength) {
 var LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 var SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 function findLoneSurrogate(text, document) {
-  if (!SURROGATE_ESCAPE.test(text)) return void 0;
+  return SURROGATE_ESCAPE.test(text) ? loneSurrogatePath(document) : void 0;
+}
+function loneSurrogatePath(document) {
   const path4 = [];
   const visit2 = (node2) => {
     if (typeof node2 === "string") return LONE_SURROGATE.test(node2);
@@ -20257,6 +20259,299 @@ function scanJsonDepth(text, limit) {
   return { ok: true, maxDepth, members: members2 };
 }
 
+// src/artifact/split-artifact-parser.ts
+var HITS_KEY = "org_unregistered_hits";
+var OPEN_BRACE3 = 123;
+var OPEN_BRACKET3 = 91;
+var CLOSE_BRACE3 = 125;
+var CLOSE_BRACKET3 = 93;
+var QUOTE3 = 34;
+var COLON3 = 58;
+var COMMA2 = 44;
+var BACKSLASH2 = 92;
+var isWhitespace3 = (c) => c === 32 || c === 9 || c === 10 || c === 13;
+var SURROGATE_ESCAPE2 = /\\u[dD][89a-fA-F]/;
+var BATCH_CHARS = 32 * 1024;
+function completeCharactersEnd(bytes) {
+  const end = bytes.byteLength;
+  for (let i = end - 1; i >= 0 && i >= end - 3; i--) {
+    const byte = bytes[i];
+    if (byte < 128) return end;
+    if (byte >= 192) {
+      const length = byte >= 240 ? 4 : byte >= 224 ? 3 : 2;
+      return end - i < length ? i : end;
+    }
+  }
+  return end;
+}
+var SplitArtifactParser = class {
+  maxBytes;
+  maxDepth;
+  /** Decodes whole pieces (no streaming state, which costs several times more per byte); the BOM is dropped by hand. */
+  decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  /** The bytes of a character the previous chunk ended inside of. */
+  carry;
+  decodedAny = false;
+  declined = false;
+  bytes = 0;
+  started = false;
+  mode = 0 /* Envelope */;
+  depth = 0;
+  members = 0;
+  surrogateEscape = false;
+  inString = false;
+  /** The previous chunk ended inside a string on an odd run of backslashes: the next character is escaped. */
+  escapeNext = false;
+  keyState = 0 /* None */;
+  /** The last characters of the previous chunk, where a surrogate escape may begin. */
+  tail = "";
+  keyText = "";
+  hitsFound = false;
+  /** Depth inside the hits array (the top-level object is depth 1, the array 2). */
+  hitsDepth = 0;
+  /** Some batch of hits has been parsed since the array opened. */
+  batchParsed = false;
+  envelope = [];
+  /** The text of the hits read since the last batch was parsed, from earlier chunks. */
+  batch = [];
+  batchLength = 0;
+  hits = [];
+  constructor({ maxBytes, maxDepth }) {
+    this.maxBytes = maxBytes;
+    this.maxDepth = maxDepth;
+  }
+  /** Takes the next bytes of the UTF-8 file. */
+  pushBytes(chunk) {
+    if (this.declined) return;
+    this.bytes += chunk.byteLength;
+    if (this.bytes > this.maxBytes) return this.decline();
+    let bytes = chunk;
+    if (this.carry !== void 0) {
+      bytes = new Uint8Array(this.carry.byteLength + chunk.byteLength);
+      bytes.set(this.carry);
+      bytes.set(chunk, this.carry.byteLength);
+      this.carry = void 0;
+    }
+    const cut = completeCharactersEnd(bytes);
+    if (cut < bytes.byteLength) this.carry = bytes.slice(cut);
+    if (cut === 0) return;
+    let text;
+    try {
+      text = this.decoder.decode(bytes.subarray(0, cut));
+    } catch {
+      return this.decline();
+    }
+    if (!this.decodedAny) {
+      this.decodedAny = true;
+      if (text.charCodeAt(0) === 65279) text = text.slice(1);
+    }
+    this.pushText(text);
+  }
+  /** Takes the next characters of the text (a leading BOM is the caller's to drop). */
+  pushText(text) {
+    if (this.declined || text.length === 0) return;
+    if (!this.surrogateEscape) {
+      if (SURROGATE_ESCAPE2.test(text) || SURROGATE_ESCAPE2.test(this.tail + text.slice(0, 5))) this.surrogateEscape = true;
+      this.tail = (this.tail + text).slice(-5);
+    }
+    if (!this.started) {
+      let first = 0;
+      while (first < text.length && isWhitespace3(text.charCodeAt(first))) first++;
+      if (first === text.length) {
+        this.envelope.push(text);
+        return;
+      }
+      if (text.charCodeAt(first) !== OPEN_BRACE3) return this.decline();
+      this.started = true;
+    }
+    this.scan(text);
+  }
+  /** The document, or `undefined` when it is not surely valid and the whole text must be read. */
+  end() {
+    if (this.carry !== void 0) this.decline();
+    if (this.declined || !this.started || this.inString || this.mode !== 0 /* Envelope */) return void 0;
+    const envelopeText = this.envelope.join("");
+    this.envelope = [];
+    let document;
+    try {
+      document = JSON.parse(envelopeText);
+    } catch {
+      return void 0;
+    }
+    if (document === null || typeof document !== "object" || Array.isArray(document)) return void 0;
+    const record2 = document;
+    if (this.hitsFound) {
+      const placeholder2 = record2[HITS_KEY];
+      if (!Array.isArray(placeholder2) || placeholder2.length !== 0) return void 0;
+      record2[HITS_KEY] = this.hits;
+    }
+    this.hits = [];
+    return { document: record2, members: this.members, surrogateEscape: this.surrogateEscape };
+  }
+  decline() {
+    this.declined = true;
+    this.envelope = [];
+    this.batch = [];
+    this.hits = [];
+    this.keyText = "";
+  }
+  /**
+   * Reads one chunk. The state lives in locals during the loop (the hot path: string contents
+   * are jumped over with `indexOf`, so the loop sees only the few characters between strings).
+   */
+  scan(text) {
+    const n = text.length;
+    let i = 0;
+    let pieceStart = 0;
+    if (this.inString) {
+      i = this.continueString(text);
+      if (i === n) return this.keepPiece(text, 0);
+      i++;
+    }
+    let depth = this.depth;
+    let members2 = this.members;
+    let mode = this.mode;
+    let hitsDepth = this.hitsDepth;
+    const maxDepth = this.maxDepth;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === QUOTE3) {
+        let quote = text.indexOf('"', i + 1);
+        while (quote !== -1 && text.charCodeAt(quote - 1) === BACKSLASH2) {
+          let backslashes = 1;
+          while (quote - 1 - backslashes > i && text.charCodeAt(quote - 1 - backslashes) === BACKSLASH2) backslashes++;
+          if (backslashes % 2 === 0) break;
+          quote = text.indexOf('"', quote + 1);
+        }
+        if (quote === -1) {
+          this.inString = true;
+          let backslashes = 0;
+          while (n - 1 - backslashes > i && text.charCodeAt(n - 1 - backslashes) === BACKSLASH2) backslashes++;
+          this.escapeNext = backslashes % 2 === 1;
+          const readsName = mode === 0 /* Envelope */ && depth === 1 && !this.hitsFound;
+          this.keyText = readsName ? text.slice(i + 1, i + 2 + HITS_KEY.length) : "";
+          this.keyState = readsName && !this.escapeNext && this.keyText.length <= HITS_KEY.length ? 1 /* InName */ : 0 /* None */;
+          break;
+        }
+        if (mode === 0 /* Envelope */) {
+          const readsName = depth === 1 && !this.hitsFound && quote - i - 1 === HITS_KEY.length && text.startsWith(HITS_KEY, i + 1);
+          this.keyState = readsName ? 2 /* AfterName */ : 0 /* None */;
+        }
+        i = quote;
+        continue;
+      }
+      if (c <= 32 && isWhitespace3(c)) continue;
+      if (mode === 0 /* Envelope */ && this.keyState !== 0 /* None */) this.advanceKey(c);
+      if (c === COLON3) {
+        members2++;
+      } else if (c === OPEN_BRACE3 || c === OPEN_BRACKET3) {
+        depth++;
+        if (depth > maxDepth) return this.decline();
+        if (this.keyState === 3 /* AfterColon */) {
+          this.keyState = 0 /* None */;
+          this.envelope.push(text.slice(pieceStart, i + 1));
+          pieceStart = i + 1;
+          this.hitsFound = true;
+          this.hitsDepth = depth;
+          hitsDepth = depth;
+          mode = 1 /* InHits */;
+        }
+      } else if (c === CLOSE_BRACE3 || c === CLOSE_BRACKET3) {
+        if (mode === 1 /* InHits */ && depth === hitsDepth) {
+          if (c === CLOSE_BRACE3 || !this.parseBatch(text.slice(pieceStart, i), true)) return this.decline();
+          depth--;
+          mode = 0 /* Envelope */;
+          pieceStart = i;
+          continue;
+        }
+        depth--;
+        if (depth < 0) return this.decline();
+      } else if (c === COMMA2 && mode === 1 /* InHits */ && depth === hitsDepth && this.batchLength + i - pieceStart >= BATCH_CHARS) {
+        if (!this.parseBatch(text.slice(pieceStart, i), false)) return this.decline();
+        pieceStart = i + 1;
+      }
+    }
+    this.depth = depth;
+    this.members = members2;
+    this.mode = mode;
+    this.keepPiece(text, pieceStart);
+  }
+  /** Keeps the rest of the chunk from `start` as part of the envelope or of the current hit. */
+  keepPiece(text, start) {
+    if (start >= text.length) return;
+    const piece = start === 0 ? text : text.slice(start);
+    if (this.mode === 1 /* InHits */) {
+      this.batch.push(piece);
+      this.batchLength += piece.length;
+    } else this.envelope.push(piece);
+  }
+  /**
+   * Reads on in a string that began in an earlier chunk and returns the index of its closing
+   * quote, or `text.length` when it goes on in the next chunk too.
+   */
+  continueString(text) {
+    let low = 0;
+    if (this.escapeNext) {
+      this.escapeNext = false;
+      low = 1;
+      this.keyState = 0 /* None */;
+    }
+    let quote = text.indexOf('"', low);
+    while (quote !== -1) {
+      let backslashes = 0;
+      while (quote - 1 - backslashes >= low && text.charCodeAt(quote - 1 - backslashes) === BACKSLASH2) backslashes++;
+      if (backslashes % 2 === 0) break;
+      quote = text.indexOf('"', quote + 1);
+    }
+    const end = quote === -1 ? text.length : quote;
+    if (this.keyState === 1 /* InName */) {
+      this.keyText += text.slice(low, Math.min(end, low + HITS_KEY.length + 1));
+      if (this.keyText.length > HITS_KEY.length) this.keyState = 0 /* None */;
+    }
+    if (quote === -1) {
+      let backslashes = 0;
+      while (text.length - 1 - backslashes >= low && text.charCodeAt(text.length - 1 - backslashes) === BACKSLASH2) backslashes++;
+      this.escapeNext = backslashes % 2 === 1;
+      if (this.escapeNext) this.keyState = 0 /* None */;
+      return text.length;
+    }
+    this.inString = false;
+    if (this.keyState === 1 /* InName */) this.keyState = this.keyText === HITS_KEY ? 2 /* AfterName */ : 0 /* None */;
+    return quote;
+  }
+  /** A character other than whitespace outside strings while the hits' member name may be read. */
+  advanceKey(c) {
+    if (this.keyState === 2 /* AfterName */ && c === COLON3) this.keyState = 3 /* AfterColon */;
+    else if (!(this.keyState === 3 /* AfterColon */ && c === OPEN_BRACKET3)) this.keyState = 0 /* None */;
+  }
+  /**
+   * Parses the hits read since the last batch, up to an array-level comma or the closing `]`
+   * (`last`), as one array: the text between two such commas must hold at least one hit, and
+   * only an array that is empty as a whole may close on an empty batch. False when the batch
+   * is not valid JSON there.
+   */
+  parseBatch(last, closing) {
+    let text = last;
+    if (this.batch.length > 0) {
+      this.batch.push(last);
+      text = this.batch.join("");
+      this.batch = [];
+      this.batchLength = 0;
+    }
+    let parsed;
+    try {
+      parsed = JSON.parse(`[${text}]`);
+    } catch {
+      return false;
+    }
+    const hits = parsed;
+    if (hits.length === 0 && (!closing || this.batchParsed)) return false;
+    this.batchParsed = true;
+    for (const hit of hits) this.hits.push(hit);
+    return true;
+  }
+};
+
 // src/artifact/zod-issues-to-errors.ts
 function valueAt(root, path4) {
   let node2 = root;
@@ -20329,9 +20624,9 @@ function quickParse(record2, limits) {
   const artifact = { ...envelope.data, org_unregistered_hits: checked.hits };
   return { ok: true, artifact, document: record2, warnings: findUnknownFields(record2, { hitsKnown: !checked.unknownFields }) };
 }
+var SPLIT_PIECE_BYTES = 64 * 1024;
 function parseArtifact(input2, options = {}) {
   const limits = resolveArtifactLimits(options.limits);
-  const maxErrors = options.maxErrors ?? 100;
   const size = typeof input2 === "string" ? Buffer.byteLength(input2, "utf8") : input2.byteLength;
   if (size > limits.maxBytes) {
     return fail({
@@ -20340,6 +20635,19 @@ function parseArtifact(input2, options = {}) {
       message: `artifact is ${size} bytes, more than the limit max_bytes (${limits.maxBytes} bytes)`
     });
   }
+  const split = new SplitArtifactParser(limits);
+  if (typeof input2 === "string") split.pushText(input2.charCodeAt(0) === 65279 ? input2.slice(1) : input2);
+  else for (let at = 0; at < input2.byteLength; at += SPLIT_PIECE_BYTES) split.pushBytes(input2.subarray(at, at + SPLIT_PIECE_BYTES));
+  return parseSplitArtifact(split.end(), options) ?? parseWholeText(input2, limits, options.maxErrors ?? 100);
+}
+function parseSplitArtifact(split, options = {}) {
+  if (split === void 0) return void 0;
+  const record2 = split.document;
+  if (countObjectMembers(record2) !== split.members) return void 0;
+  const loneSurrogate = split.surrogateEscape ? loneSurrogatePath(record2) : void 0;
+  return validateDocument(record2, loneSurrogate, resolveArtifactLimits(options.limits), options.maxErrors ?? 100);
+}
+function parseWholeText(input2, limits, maxErrors) {
   const text = decode3(input2);
   if (text === void 0) return fail({ path: "", code: "invalid_encoding", message: "artifact is not valid UTF-8" });
   const depth = scanJsonDepth(text, limits.maxDepth);
@@ -20365,7 +20673,9 @@ function parseArtifact(input2, options = {}) {
   if (duplicate !== void 0) {
     return fail({ path: duplicate, code: "duplicate_key", message: "member name appears more than once in the same object" });
   }
-  const loneSurrogate = findLoneSurrogate(text, record2);
+  return validateDocument(record2, findLoneSurrogate(text, record2), limits, maxErrors);
+}
+function validateDocument(record2, loneSurrogate, limits, maxErrors) {
   if (loneSurrogate !== void 0) {
     return fail({ path: loneSurrogate, code: "invalid_encoding", message: "string holds an unpaired UTF-16 surrogate (a \\uD800–\\uDFFF escape without its pair)" });
   }
@@ -20393,25 +20703,74 @@ import { createHmac } from "node:crypto";
 var import_canonicalize = __toESM(require_canonicalize(), 1);
 var moduleValue = import_canonicalize.default;
 var canonicalize = typeof moduleValue === "function" ? moduleValue : moduleValue.default;
-function canonicalJson(value) {
-  const text = canonicalize(value);
-  if (text === void 0) throw new TypeError("value has no JSON representation");
-  return text;
+
+// src/artifact/write-canonical-json.ts
+var CHUNK = 64 * 1024;
+function writeCanonicalJson(value, sink) {
+  const writer = { sink, pending: "" };
+  writeCanonical(writer, value);
+  if (writer.pending.length > 0) sink.update(writer.pending);
+}
+function write(writer, piece) {
+  writer.pending += piece;
+  if (writer.pending.length >= CHUNK) {
+    writer.sink.update(writer.pending);
+    writer.pending = "";
+  }
+}
+var isAbsent = (value) => value === void 0 || typeof value === "symbol";
+function writeCanonical(writer, value) {
+  if (typeof value === "number" && !Number.isFinite(value)) throw new TypeError("NaN and Infinity have no JSON representation");
+  if (value === null || typeof value !== "object") {
+    const text = JSON.stringify(value);
+    if (text === void 0) throw new TypeError("value has no JSON representation");
+    write(writer, text);
+    return;
+  }
+  const toJSON = value.toJSON;
+  if (typeof toJSON === "function") {
+    writeCanonical(writer, toJSON.call(value));
+    return;
+  }
+  if (Array.isArray(value)) {
+    write(writer, "[");
+    const items = value;
+    for (let i = 0; i < items.length; i++) {
+      if (i > 0) write(writer, ",");
+      const item = items[i];
+      writeCanonical(writer, isAbsent(item) ? null : item);
+    }
+    write(writer, "]");
+    return;
+  }
+  const record2 = value;
+  write(writer, "{");
+  let first = true;
+  for (const key of Object.keys(record2).sort()) {
+    const member = record2[key];
+    if (isAbsent(member)) continue;
+    write(writer, first ? JSON.stringify(key) : `,${JSON.stringify(key)}`);
+    write(writer, ":");
+    first = false;
+    writeCanonical(writer, member);
+  }
+  write(writer, "}");
 }
 
 // src/artifact/sign-artifact.ts
 var SIGNATURE_ALG = "hmac-sha256";
-function signaturePayload(document) {
+function unsignedMembers(document) {
   const rest = {};
   for (const [key, value] of Object.entries(document)) if (key !== "signature") rest[key] = value;
-  return canonicalJson(rest);
+  return rest;
 }
 function computeSignature(document, secret) {
-  return createHmac("sha256", secret).update(signaturePayload(document), "utf8").digest("hex");
+  const hmac = createHmac("sha256", secret);
+  writeCanonicalJson(unsignedMembers(document), hmac);
+  return hmac.digest("hex");
 }
 function signArtifact(document, key) {
-  const rest = {};
-  for (const [k, v] of Object.entries(document)) if (k !== "signature") rest[k] = v;
+  const rest = unsignedMembers(document);
   return { ...rest, signature: { alg: SIGNATURE_ALG, key_id: key.id, value: computeSignature(rest, key.secret) } };
 }
 
@@ -21323,12 +21682,12 @@ async function runCommand({
   return { exitCode, stdout, stderr };
 }
 function annotate({ stdout, file: file2, report }) {
-  const write = (command, entry) => {
+  const write2 = (command, entry) => {
     const message = entry.path === "" ? entry.message : `${entry.path}: ${entry.message}`;
     stdout.write(formatWorkflowCommand({ command, properties: { file: file2, title: entry.path === "" ? "audit-digest" : entry.path }, message }));
   };
-  for (const warning of report.warnings) write("warning", warning);
-  for (const error62 of report.errors) write("error", error62);
+  for (const warning of report.warnings) write2("warning", warning);
+  for (const error62 of report.errors) write2("error", error62);
 }
 function relativeToWorkspace({ file: file2, workspace }) {
   const relative = path3.relative(workspace, file2);
