@@ -141,6 +141,15 @@ describe("SplitArtifactParser", () => {
     }
   });
 
+  it("refuses a trailing comma after a batch of hits was parsed at an earlier comma", () => {
+    const large = JSON.stringify({ snippet: "x".repeat(40_000) });
+    expect(splitParse(encode(`{"org_unregistered_hits":[${large},]}`))).toBeUndefined();
+    expect(splitParse(encode(`{"org_unregistered_hits":[${large}, ]}`), [40_010])).toBeUndefined();
+    expect(splitParse(encode(`{"org_unregistered_hits":[${large},,1]}`))).toBeUndefined();
+    const valid = `{"org_unregistered_hits":[${large},${large},1]}`;
+    expect(splitParse(encode(valid), [40_010])?.document).toEqual(JSON.parse(valid));
+  });
+
   it("drops a leading BOM as decoding the whole file does", () => {
     const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...encode('{"org_unregistered_hits":[{"a":1}]}')]);
     expect(splitParse(bytes, [1, 2, 3])?.document).toEqual({ org_unregistered_hits: [{ a: 1 }] });
