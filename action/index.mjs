@@ -20028,7 +20028,7 @@ function jsonStringEnd(text, open2) {
   return text.length;
 }
 
-// src/artifact/find-duplicate-key.ts
+// src/artifact/json-characters.ts
 var OPEN_BRACE = 123;
 var OPEN_BRACKET = 91;
 var CLOSE_BRACE = 125;
@@ -20036,7 +20036,10 @@ var CLOSE_BRACKET = 93;
 var QUOTE = 34;
 var COLON = 58;
 var COMMA = 44;
+var BACKSLASH2 = 92;
 var isWhitespace = (c) => c === 32 || c === 9 || c === 10 || c === 13;
+
+// src/artifact/find-duplicate-key.ts
 function findDuplicateKey(text) {
   const starts = [];
   const at = [];
@@ -20227,32 +20230,25 @@ function quickCheckHits(hits, maxStringLength) {
 }
 
 // src/artifact/scan-json-depth.ts
-var OPEN_BRACE2 = 123;
-var OPEN_BRACKET2 = 91;
-var CLOSE_BRACE2 = 125;
-var CLOSE_BRACKET2 = 93;
-var QUOTE2 = 34;
-var COLON2 = 58;
-var isWhitespace2 = (c) => c === 32 || c === 9 || c === 10 || c === 13;
 function scanJsonDepth(text, limit) {
   let depth = 0;
   let maxDepth = 0;
   let members2 = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === QUOTE2) {
+    if (c === QUOTE) {
       i = jsonStringEnd(text, i);
       let next = i + 1;
-      while (next < text.length && isWhitespace2(text.charCodeAt(next))) next++;
-      if (text.charCodeAt(next) === COLON2) {
+      while (next < text.length && isWhitespace(text.charCodeAt(next))) next++;
+      if (text.charCodeAt(next) === COLON) {
         members2++;
         i = next;
       }
-    } else if (c === OPEN_BRACE2 || c === OPEN_BRACKET2) {
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       depth++;
       if (depth > limit) return { ok: false, offset: i };
       if (depth > maxDepth) maxDepth = depth;
-    } else if (c === CLOSE_BRACE2 || c === CLOSE_BRACKET2) {
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       depth--;
     }
   }
@@ -20261,15 +20257,6 @@ function scanJsonDepth(text, limit) {
 
 // src/artifact/split-artifact-parser.ts
 var HITS_KEY = "org_unregistered_hits";
-var OPEN_BRACE3 = 123;
-var OPEN_BRACKET3 = 91;
-var CLOSE_BRACE3 = 125;
-var CLOSE_BRACKET3 = 93;
-var QUOTE3 = 34;
-var COLON3 = 58;
-var COMMA2 = 44;
-var BACKSLASH2 = 92;
-var isWhitespace3 = (c) => c === 32 || c === 9 || c === 10 || c === 13;
 var SURROGATE_ESCAPE2 = /\\u[dD][89a-fA-F]/;
 var BATCH_CHARS = 32 * 1024;
 function completeCharactersEnd(bytes) {
@@ -20356,12 +20343,12 @@ var SplitArtifactParser = class {
     }
     if (!this.started) {
       let first = 0;
-      while (first < text.length && isWhitespace3(text.charCodeAt(first))) first++;
+      while (first < text.length && isWhitespace(text.charCodeAt(first))) first++;
       if (first === text.length) {
         this.envelope.push(text);
         return;
       }
-      if (text.charCodeAt(first) !== OPEN_BRACE3) return this.decline();
+      if (text.charCodeAt(first) !== OPEN_BRACE) return this.decline();
       this.started = true;
     }
     this.scan(text);
@@ -20415,7 +20402,7 @@ var SplitArtifactParser = class {
     const maxDepth = this.maxDepth;
     for (; i < n; i++) {
       const c = text.charCodeAt(i);
-      if (c === QUOTE3) {
+      if (c === QUOTE) {
         let quote = text.indexOf('"', i + 1);
         while (quote !== -1 && text.charCodeAt(quote - 1) === BACKSLASH2) {
           let backslashes = 1;
@@ -20440,11 +20427,11 @@ var SplitArtifactParser = class {
         i = quote;
         continue;
       }
-      if (c <= 32 && isWhitespace3(c)) continue;
+      if (c <= 32 && isWhitespace(c)) continue;
       if (mode === 0 /* Envelope */ && this.keyState !== 0 /* None */) this.advanceKey(c);
-      if (c === COLON3) {
+      if (c === COLON) {
         members2++;
-      } else if (c === OPEN_BRACE3 || c === OPEN_BRACKET3) {
+      } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
         depth++;
         if (depth > maxDepth) return this.decline();
         if (this.keyState === 3 /* AfterColon */) {
@@ -20456,9 +20443,9 @@ var SplitArtifactParser = class {
           hitsDepth = depth;
           mode = 1 /* InHits */;
         }
-      } else if (c === CLOSE_BRACE3 || c === CLOSE_BRACKET3) {
+      } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         if (mode === 1 /* InHits */ && depth === hitsDepth) {
-          if (c === CLOSE_BRACE3 || !this.parseBatch(text.slice(pieceStart, i), true)) return this.decline();
+          if (c === CLOSE_BRACE || !this.parseBatch(text.slice(pieceStart, i), true)) return this.decline();
           depth--;
           mode = 0 /* Envelope */;
           pieceStart = i;
@@ -20466,7 +20453,7 @@ var SplitArtifactParser = class {
         }
         depth--;
         if (depth < 0) return this.decline();
-      } else if (c === COMMA2 && mode === 1 /* InHits */ && depth === hitsDepth && this.batchLength + i - pieceStart >= BATCH_CHARS) {
+      } else if (c === COMMA && mode === 1 /* InHits */ && depth === hitsDepth && this.batchLength + i - pieceStart >= BATCH_CHARS) {
         if (!this.parseBatch(text.slice(pieceStart, i), false)) return this.decline();
         pieceStart = i + 1;
       }
@@ -20521,8 +20508,8 @@ var SplitArtifactParser = class {
   }
   /** A character other than whitespace outside strings while the hits' member name may be read. */
   advanceKey(c) {
-    if (this.keyState === 2 /* AfterName */ && c === COLON3) this.keyState = 3 /* AfterColon */;
-    else if (!(this.keyState === 3 /* AfterColon */ && c === OPEN_BRACKET3)) this.keyState = 0 /* None */;
+    if (this.keyState === 2 /* AfterName */ && c === COLON) this.keyState = 3 /* AfterColon */;
+    else if (!(this.keyState === 3 /* AfterColon */ && c === OPEN_BRACKET)) this.keyState = 0 /* None */;
   }
   /**
    * Parses the hits read since the last batch, up to an array-level comma or the closing `]`

@@ -9,6 +9,7 @@ import { runMigrations } from "../src/db/run-migrations.js";
 import type { JobData } from "../src/jobs/job-payloads.js";
 import { JobQueue } from "../src/jobs/job-queue.js";
 import { pgliteBossExecutor } from "../src/jobs/pglite-boss-executor.js";
+import { syncInstallationJob } from "../test/support/sync-installation-job.js";
 import { formatCount, formatRatio, type BenchTable } from "./bench-table.js";
 import { createBenchDatabase } from "./support/create-bench-database.js";
 
@@ -26,16 +27,8 @@ const QUEUE = "sync-installation";
 
 const log = pino({ level: "silent" });
 
-const jobData = (i: number): JobData<typeof QUEUE> => ({
-  installationId: 1 + (i % 10),
-  deliveryId: `drain-${i}`,
-  action: "installation.created",
-  accountLogin: "octo-org",
-  accountType: "Organization",
-  permissions: { issues: "write" },
-  suspended: false,
-  repositories: null,
-});
+/** The queue suites' cheap job, spread over ten installations. */
+const jobData = (i: number): JobData<typeof QUEUE> => ({ ...syncInstallationJob(`drain-${i}`), installationId: 1 + (i % 10) });
 
 interface Drained {
   jobs: number;

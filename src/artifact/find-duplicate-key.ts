@@ -1,16 +1,6 @@
 import { formatJsonPath } from "./format-json-path.js";
 import { jsonStringEnd } from "./json-string-end.js";
-
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACE = 0x7d;
-const CLOSE_BRACKET = 0x5d;
-const QUOTE = 0x22;
-const COLON = 0x3a;
-const COMMA = 0x2c;
-
-/** Whether `c` is JSON whitespace (space, tab, line feed, carriage return). */
-const isWhitespace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+import { OPEN_BRACE, OPEN_BRACKET, CLOSE_BRACE, CLOSE_BRACKET, QUOTE, COLON, COMMA, isWhitespace } from "./json-characters.js";
 
 /**
  * The JSON path of the first object member whose name repeats an earlier member of the same

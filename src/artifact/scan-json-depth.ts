@@ -1,11 +1,5 @@
 import { jsonStringEnd } from "./json-string-end.js";
-
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACE = 0x7d;
-const CLOSE_BRACKET = 0x5d;
-const QUOTE = 0x22;
-const COLON = 0x3a;
+import { OPEN_BRACE, OPEN_BRACKET, CLOSE_BRACE, CLOSE_BRACKET, QUOTE, COLON, isWhitespace } from "./json-characters.js";
 
 export type DepthScan =
   | {
@@ -15,9 +9,6 @@ export type DepthScan =
       members: number;
     }
   | { ok: false; offset: number };
-
-/** Whether `c` is JSON whitespace (space, tab, line feed, carriage return). */
-const isWhitespace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
 /**
  * Linear scan of JSON text for the nesting depth of arrays and objects, ignoring

@@ -1,17 +1,7 @@
+import { OPEN_BRACE, OPEN_BRACKET, CLOSE_BRACE, CLOSE_BRACKET, QUOTE, COLON, COMMA, BACKSLASH, isWhitespace } from "./json-characters.js";
+
 /** The member of the top-level object whose elements are parsed one by one. */
 const HITS_KEY = "org_unregistered_hits";
-
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACE = 0x7d;
-const CLOSE_BRACKET = 0x5d;
-const QUOTE = 0x22;
-const COLON = 0x3a;
-const COMMA = 0x2c;
-const BACKSLASH = 0x5c;
-
-/** Whether `c` is JSON whitespace (space, tab, line feed, carriage return). */
-const isWhitespace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
 /** A `\uD800`–`\uDFFF` escape: the only way JSON text can hold an unpaired surrogate. */
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;

@@ -7,7 +7,7 @@ import type { JobLeaseSettings } from "../../src/jobs/job-lease-settings.js";
 import { JobQueue } from "../../src/jobs/job-queue.js";
 import { databaseBackends } from "../support/database-backends.js";
 import { waitUntil } from "../support/wait-for.js";
-import { syncInstallationJob } from "./sync-installation-job.js";
+import { syncInstallationJob } from "../support/sync-installation-job.js";
 
 const QUEUE = "sync-installation";
 /** A short lease, so a job can outlive it several times in a test: renewed every 0.5 s, swept every 0.5 s. */

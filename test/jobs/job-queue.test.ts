@@ -7,7 +7,7 @@ import { createMetrics } from "../../src/metrics/create-metrics.js";
 import type { JobData } from "../../src/jobs/job-payloads.js";
 import { databaseBackends } from "../support/database-backends.js";
 import { waitUntil } from "../support/wait-for.js";
-import { syncInstallationJob } from "./sync-installation-job.js";
+import { syncInstallationJob } from "../support/sync-installation-job.js";
 
 const log = pino({ level: "silent" });
 

@@ -6,7 +6,7 @@ import { jobPolicies } from "../../src/jobs/job-policies.js";
 import { JobQueue } from "../../src/jobs/job-queue.js";
 import { databaseBackends } from "../support/database-backends.js";
 import { waitUntil } from "../support/wait-for.js";
-import { syncInstallationJob } from "./sync-installation-job.js";
+import { syncInstallationJob } from "../support/sync-installation-job.js";
 
 const log = pino({ level: "silent" });
 const QUEUE = "sync-installation";
