@@ -38,7 +38,7 @@ export interface CheckArtifactInput {
  * The gate, without I/O: safe unzip → parse and validate → signature policy → provenance
  * (bound to its run, not future-dated) → fingerprints. A signature that is present is always
  * checked: a wrong one fails even where none is required. The file is parsed as it is
- * decompressed, one hit at a time, so neither its bytes nor its text are ever held whole; a file
+ * decompressed, in batches of hits, so neither its bytes nor its text are ever held whole; a file
  * that parse declines is unzipped again and read whole, which names what is wrong.
  */
 export function checkArtifact({ zip, limits, keys, requireSignature, origin, now }: CheckArtifactInput): CheckedArtifact {
