@@ -29,12 +29,22 @@ async function main(): Promise<void> {
     return;
   }
 
+  // Signals are taken from here on: one that arrives while the app is starting (its HTTP server
+  // may already answer) stops it as soon as it has started, instead of killing it half-way.
+  let signalled: string | undefined;
+  /** How to stop the app, once it has started. */
+  const started: { stop?: (signal: string) => void } = {};
+  const onSignal = (signal: string) => {
+    if (signalled !== undefined) return;
+    signalled = signal;
+    started.stop?.(signal);
+  };
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  process.on("SIGINT", () => onSignal("SIGINT"));
+
   const app = await startApp({ config });
   const memoryRelease = startIdleMemoryRelease({ collect: loadGarbageCollector() });
-  let signalled = false;
-  const shutdown = (signal: string) => {
-    if (signalled) return;
-    signalled = true;
+  started.stop = (signal: string) => {
     memoryRelease.stop();
     app.log.info({ signal }, "shutting down");
     app.stop().then(
@@ -45,8 +55,7 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
+  if (signalled !== undefined) started.stop(signalled);
 }
 
 main().catch((error: unknown) => {
