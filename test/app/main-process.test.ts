@@ -135,6 +135,9 @@ describe("the app process", () => {
       if (!ready) await new Promise((done) => setTimeout(done, 200));
     }
     expect(ready).toBe(true);
+    // Its workers start after the HTTP server answers; the tsx wrapper relays a signal only once
+    // the app's process answers it, which one busy starting may not do in time.
+    expect(await eventually(() => main.output().includes('"msg":"audit-digest started"'), 30_000)).toBe(true);
     main.terminate();
     expect(await main.exited).toBe(0);
     expect(main.output()).toContain('"msg":"audit-digest stopped"');
