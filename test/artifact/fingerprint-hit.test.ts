@@ -161,6 +161,40 @@ describe("fingerprints", () => {
     expect(Math.max(...result.map((r) => r.occurrence))).toBeGreaterThanOrEqual(3);
   });
 
+  it("equal the definition at the edges of plain ASCII text: case, quotes, spacing, DEL, look-alikes (property)", () => {
+    // Mostly printable ASCII, as real hits are, with the characters where writing it byte by byte must stop or escape.
+    const unit = fc.oneof(
+      { weight: 8, arbitrary: fc.constantFrom("a", "Z", "0", "/", "-", ".", "_", "(", "#", "]", "~") },
+      { weight: 3, arbitrary: fc.constantFrom(" ", "  ", '"', "\\", "\u007f", "\u0080", "\t", "\n", "\r", "\u000b") },
+      { weight: 1, arbitrary: fc.constantFrom("\u00a0", "\u212a", "\u0130", "É", "\u2028", "\ufeff", "😀", "\ud800") },
+    );
+    const text = fc.array(unit, { maxLength: 24 }).map((parts) => parts.join(""));
+    const input = fc.record({ repo: text, path: text, pattern: text, snippet: text, rule_id: text }, { requiredKeys: ["repo", "path", "pattern"] });
+    fc.assert(
+      fc.property(input, fc.nat({ max: 12 }), (one, occurrence) => {
+        expect(fingerprintHit(one, occurrence)).toBe(reference(one, occurrence));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it("equal the definition for fields of any length and for counters of several digits", () => {
+    const long = (length: number, filler: string): string => filler.repeat(Math.ceil(length / filler.length)).slice(0, length);
+    const inputs: FingerprintInput[] = [1_000, 4_095, 4_096, 5_000, 20_000].flatMap((length) => [
+      { repo: "acme/web", path: long(length, "dir/"), pattern: "P", snippet: long(length, 'say("x") ') + "end" },
+      { repo: "Acme/Web", path: "a.ts", pattern: long(length, "P"), snippet: long(length, '\u0001"é😀 \\') },
+      { repo: "acme/web", path: "a.ts", pattern: "P", rule_id: long(length, "R\"") },
+    ]);
+    for (const one of inputs) {
+      for (const occurrence of [0, 9, 10, 123, 100_000]) expect(fingerprintHit(one, occurrence)).toBe(reference(one, occurrence));
+    }
+    // A long key, then short ones again: each is hashed over its own bytes only.
+    const hits = [...inputs, ...inputs.slice(0, 3), { repo: "a/b", path: "c", pattern: "d" }];
+    const twelve = Array.from({ length: 12 }, () => hits[hits.length - 1]!);
+    const all = [...hits, ...twelve];
+    expect(fingerprintHits(all).map(({ fingerprint, occurrence }) => ({ fingerprint, occurrence }))).toEqual(referenceHits(all));
+  });
+
   it("hash the JSON text of [\"v1\", repo, path, pattern, kind, value] and #occurrence, for any text (property)", () => {
     const text = fc.oneof(
       fc.string({ unit: "binary", maxLength: 8 }),
