@@ -47,6 +47,11 @@ const sasSig = "CorpusSasUrl7Kq2%2Bsig%2FxYz%3D";
 const opaqueBearer = "OpaqueBearer" + fill(28, "7Kx9");
 const proxyBasic = base64("proxy-corpus:Proxy-Basic-Pw9");
 const npmrcAuth = base64("npm-corpus:Npmrc-Auth-Pw5");
+const adoPat84 = fill(52, "Co9rPu5Ad") + "JQQJ" + "99BA" + fill(16, "Xc2") + "AZ" + "DO" + "Qz1K";
+const adoPat52 = fill(52, "k3mq7vz2corpus");
+const adoPat52b = fill(52, "w6nt4xr2ado");
+const encodedBearer = "CorpusEncodedBearer7" + fill(24, "Eb3") + "%2B" + fill(8, "Xq9") + "%2F" + fill(8, "Yr4");
+const encodedQueryToken = "CorpusQueryTok9" + fill(20, "Qt4");
 
 export const SECRET_EXAMPLES: readonly SecretExample[] = [
   example("private-key", `-----BEGIN RSA ${"PRIVATE"} KEY-----\\n${pemBody}\\n-----END RSA ${"PRIVATE"} KEY-----`, pemBody),
@@ -135,6 +140,28 @@ export const SECRET_EXAMPLES: readonly SecretExample[] = [
   example("url-password", "mongodb+srv://svc:MongoCorpusPw6@cluster0.example.net/app", "MongoCorpusPw6"),
   example("url-password", "redis://:RedisCorpusPw8@cache.internal.example:6379/0", "RedisCorpusPw8"),
   example("url-password", "amqps://queue:Amqp%40Corpus%3APw2@mq.internal.example/vhost", "Amqp%40Corpus%3APw2", "Amqp@Corpus:Pw2"),
+
+  // Azure DevOps tokens, URL-encoded credentials and the vendors added with them.
+  example("azure-devops-pat", adoPat84),
+  example("azure-devops-pat", `AZURE_DEVOPS_EXT_PAT=${adoPat52}`, adoPat52),
+  example("azure-devops-pat", `https://build:${adoPat52b}@dev.azure${".com"}/corpus/app/_git/app`, adoPat52b),
+  example("authorization", `GET /cb?next=%2Fapi&Authorization%3A%20Bearer%20${encodedBearer}%3D HTTP/1.1`, encodedBearer),
+  example("url-query-secret", `redirect=https%3A%2F%2Fapp.example%2Fcb%3Faccess_token%3D${encodedQueryToken}%26state%3D1`, encodedQueryToken),
+  example("gitlab-token", "glrt-" + fill(20, "Rn9t")),
+  example("gitlab-token", `CI_JOB_TOKEN=${"glcbt-" + "64_" + fill(20, "Jb7t")}`, "glcbt-" + "64_" + fill(20, "Jb7t")),
+  example("twilio-api-key", "SK" + fill(32, "0f1e2d3c4b5a")),
+  example("hashicorp-vault-token", `VAULT_TOKEN=${"hvs." + fill(90, "CAESIVa9")}`, "hvs." + fill(90, "CAESIVa9")),
+  example("terraform-cloud-token", fill(14, "Tf4Cl") + ".atlas" + "v1." + fill(67, "Tfc9_=-")),
+  example("pulumi-access-token", "pul-" + fill(40, "0a1b2c3d4e5f")),
+  example("postman-api-key", "PMAK-" + fill(24, "0a1b2c3d") + "-" + fill(34, "4e5f6a7b")),
+  example("grafana-token", "glsa_" + fill(32, "Gr4f") + "_" + fill(8, "0a1b")),
+  example("grafana-token", "glc_" + "eyJ" + fill(80, "Gc7l")),
+  example("sentry-token", "sntrys_" + "eyJ" + fill(80, "Sn7r") + "_" + fill(43, "Sc2t")),
+  example("sentry-token", "sntryu_" + fill(64, "0a1b2c3d4e5f")),
+  example("doppler-token", "dp.pt." + fill(43, "Dp7l")),
+  example("age-secret-key", "AGE-SECRET-KEY-1" + fill(58, "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L")),
+  example("atlassian-api-token", "ATATT3" + "xFfGF0" + fill(180, "At1s_=-")),
+  example("new-relic-api-key", "NRAK-" + fill(27, "N7R3L1C")),
 ];
 
 /** Every string of the corpus that must never be shown. */
