@@ -43,18 +43,31 @@ export function quickCheckHits(hits: readonly unknown[], maxStringLength: number
     if (severity !== undefined && !isSeverity(severity)) return undefined;
     if (ruleId !== undefined && !isText(ruleId, 1, Math.min(HIT_FIELD_LENGTHS.ruleIdMax, maxStringLength))) return undefined;
 
-    const out: Hit = { repo, path, line_number: lineNumber, pattern } as Hit;
-    if (snippet !== undefined) out.snippet = snippet;
-    out.severity = severity ?? "medium";
-    if (ruleId !== undefined) out.rule_id = ruleId;
+    const level = severity ?? "medium";
+    // Made whole, in the schema's order, so every hit of the same fields shares one shape.
+    const out: Hit =
+      snippet === undefined
+        ? ruleId === undefined
+          ? { repo, path, line_number: lineNumber, pattern, severity: level }
+          : { repo, path, line_number: lineNumber, pattern, severity: level, rule_id: ruleId }
+        : ruleId === undefined
+          ? { repo, path, line_number: lineNumber, pattern, snippet, severity: level }
+          : { repo, path, line_number: lineNumber, pattern, snippet, severity: level, rule_id: ruleId };
 
-    for (const key in fields) {
-      if (KNOWN_ARTIFACT_FIELDS.hit.has(key)) continue;
-      if (key === "__proto__" || key.length > maxStringLength) return undefined;
-      const value = fields[key];
-      if (typeof value === "string" ? value.length > maxStringLength : hasLongStrings(value, maxStringLength)) return undefined;
-      (out as Record<string, unknown>)[key] = value;
-      unknownFields = true;
+    // A parsed hit's members all hold values, so a hit with as many members as known fields it
+    // holds has no other; only one with more is searched for them.
+    const known = 4 + (snippet === undefined ? 0 : 1) + (severity === undefined ? 0 : 1) + (ruleId === undefined ? 0 : 1);
+    let members = 0;
+    for (const _key in fields) members++;
+    if (members !== known) {
+      for (const key in fields) {
+        if (KNOWN_ARTIFACT_FIELDS.hit.has(key)) continue;
+        if (key === "__proto__" || key.length > maxStringLength) return undefined;
+        const value = fields[key];
+        if (typeof value === "string" ? value.length > maxStringLength : hasLongStrings(value, maxStringLength)) return undefined;
+        (out as Record<string, unknown>)[key] = value;
+        unknownFields = true;
+      }
     }
     checked[index] = out;
   }
