@@ -1,4 +1,5 @@
 import type { DigestFinding, DigestHit } from "./digest-finding.js";
+import { orderByFingerprint } from "./order-by-fingerprint.js";
 import { sortDigestFindings } from "./sort-digest-findings.js";
 
 /** The stored state of one fingerprint for one audit_id, carried from update to update. */
@@ -103,6 +104,34 @@ function shownFinding(source: DigestHit, status: DigestFinding["status"], firstS
   return finding;
 }
 
+/**
+ * `stateRow(source, "open", firstSeenAt, lastSeenAt)` for the usual shapes of a hit, as one
+ * object literal each: an object made whole at once has its fields in the object itself (one
+ * allocation, not a second store for the fields added later), and the engine can allocate
+ * objects of a literal that live on directly in the old generation instead of copying them
+ * out of the young one. Keys in the same order as `stateRow`.
+ */
+function openRow(source: DigestHit, firstSeenAt: string, lastSeenAt: string): DigestStateRow {
+  const { snippet, sha } = source;
+  if (source.ruleId === undefined && snippet !== undefined) {
+    return sha === undefined
+      ? { fingerprint: source.fingerprint, repo: source.repo, path: source.path, line: source.line, pattern: source.pattern, severity: source.severity, snippet, status: "open", firstSeenAt, lastSeenAt }
+      : { fingerprint: source.fingerprint, repo: source.repo, path: source.path, line: source.line, pattern: source.pattern, severity: source.severity, snippet, sha, status: "open", firstSeenAt, lastSeenAt };
+  }
+  return stateRow(source, "open", firstSeenAt, lastSeenAt);
+}
+
+/** `shownFinding(source, status, firstSeenAt)` for the usual shapes of a hit, as one object literal each (see `openRow`). */
+function plainFinding(source: DigestHit, status: DigestFinding["status"], firstSeenAt: string): DigestFinding {
+  const { snippet, sha } = source;
+  if (source.ruleId === undefined && snippet !== undefined) {
+    return sha === undefined
+      ? { fingerprint: source.fingerprint, repo: source.repo, path: source.path, line: source.line, pattern: source.pattern, severity: source.severity, snippet, status, firstSeenAt }
+      : { fingerprint: source.fingerprint, repo: source.repo, path: source.path, line: source.line, pattern: source.pattern, severity: source.severity, snippet, sha, status, firstSeenAt };
+  }
+  return shownFinding(source, status, firstSeenAt);
+}
+
 function pathMatches(rulePath: string, path: string): boolean {
   return rulePath.endsWith("/") ? path.startsWith(rulePath) : path === rulePath;
 }
@@ -124,11 +153,29 @@ export function ruleApplies(rule: SuppressionRule, hit: DigestHit, nowMs: number
   );
 }
 
-/** The place of a fingerprint that this scan reports and that was never stored. */
-const FRESH = -1;
-
 function compareFingerprints(a: { fingerprint: string }, b: { fingerprint: string }): number {
   return a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0;
+}
+
+/**
+ * The stored rows strictly in order of fingerprint, a fingerprint's first row only. They are
+ * stored sorted, which one pass confirms (a strictly increasing list has no duplicate); any
+ * other list is deduplicated and sorted here.
+ */
+function storedByFingerprint(previous: readonly DigestStateRow[]): readonly DigestStateRow[] {
+  for (let i = 1; i < previous.length; i++) {
+    if (!(previous[i - 1]!.fingerprint < previous[i]!.fingerprint)) {
+      const seen = new Set<string>();
+      const first: DigestStateRow[] = [];
+      for (const row of previous) {
+        if (seen.has(row.fingerprint)) continue;
+        seen.add(row.fingerprint);
+        first.push(row);
+      }
+      return first.sort(compareFingerprints);
+    }
+  }
+  return previous;
 }
 
 /**
@@ -145,112 +192,102 @@ function compareFingerprints(a: { fingerprint: string }, b: { fingerprint: strin
  * - absent and resolved before → row kept, not shown.
  *
  * Duplicate fingerprints keep their first occurrence. No fingerprint is ever dropped.
+ *
+ * The hits are put in order of fingerprint (`orderByFingerprint`, linear for hexadecimal
+ * fingerprints) and walked together with the stored rows, which are in that order too, so the
+ * next rows come out sorted without a lookup table or a sort.
  */
 export function computeDigestState(input: DigestStateInput): DigestState {
   const nowMs = Date.parse(input.now);
   const rules = input.suppressions ?? [];
+  const generatedAt = input.generatedAt;
+  const complete = input.complete;
   const suppression = (hit: DigestHit): SuppressionRule | undefined =>
     rules.length === 0 ? undefined : rules.find((rule) => ruleApplies(rule, hit, nowMs));
 
-  // The stored rows come sorted by fingerprint; noticing it lets the next rows be merged, not
-  // sorted, and spares the duplicate check (a strictly increasing list has none).
-  /** The stored rows, a fingerprint's first row only, in the stored order. */
-  const stored: DigestStateRow[] = [];
-  /** Each fingerprint's place in `stored`, or `FRESH` once this scan reports one never stored. */
-  const places = new Map<string, number>();
-  let previousSorted = true;
-  let lastFingerprint: string | undefined;
-  for (const row of input.previous) {
-    const fingerprint = row.fingerprint;
-    if (previousSorted && lastFingerprint !== undefined && !(lastFingerprint < fingerprint)) previousSorted = false;
-    if (!previousSorted && places.has(fingerprint)) continue;
-    places.set(fingerprint, stored.length);
-    stored.push(row);
-    lastFingerprint = fingerprint;
-  }
+  const stored = storedByFingerprint(input.previous);
+  const hits = input.hits;
+  const storedCount = stored.length;
+  const hitCount = hits.length;
 
+  // Walk the hits in order of fingerprint beside the stored rows, noting for each hit and each
+  // stored row where its next row goes; the rows and findings are then made in input order, so
+  // that they lie in memory in the order the findings sort reads them.
+  const order = orderByFingerprint(hits);
+  /** Each hit's place in `rows`, or -1 for a later hit with the same fingerprint. */
+  const hitPlaces = new Int32Array(hitCount).fill(-1);
+  /** Each hit's stored row (by index in `stored`), or -1 for a fingerprint never stored. */
+  const hitStored = new Int32Array(hitCount);
+  /** Each stored row's place in `rows`, or -1 when a hit of this scan gives it. */
+  const storedPlaces = new Int32Array(storedCount).fill(-1);
+  let place = 0;
+  let s = 0;
+  for (let h = 0; h < hitCount; ) {
+    const index = order[h]!;
+    const fingerprint = hits[index]!.fingerprint;
+    while (s < storedCount && stored[s]!.fingerprint < fingerprint) storedPlaces[s++] = place++;
+    hitStored[index] = s < storedCount && stored[s]!.fingerprint === fingerprint ? s++ : -1;
+    hitPlaces[index] = place++;
+    h++;
+    while (h < hitCount && hits[order[h]!]!.fingerprint === fingerprint) h++;
+  }
+  while (s < storedCount) storedPlaces[s++] = place++;
+
+  const rows = new Array<DigestStateRow>(place);
   const findings: DigestFinding[] = [];
   const totals: DigestTotals = { open: 0, new: 0, resolved: 0, suppressed: 0 };
-  /** This scan's row of each stored fingerprint it reports, by place in `stored`. */
-  const reported = new Array<DigestStateRow | undefined>(stored.length);
-  /** Rows of fingerprints never stored before, in artifact order. */
-  const fresh: DigestStateRow[] = [];
 
-  for (const hit of input.hits) {
-    const place = places.get(hit.fingerprint);
-    if (place === FRESH) continue;
-    const before = place === undefined ? undefined : stored[place]!;
-    if (place !== undefined && reported[place] !== undefined) continue;
-    const firstSeenAt = before?.firstSeenAt ?? input.generatedAt;
+  for (let index = 0; index < hitCount; index++) {
+    const at = hitPlaces[index]!;
+    if (at < 0) continue;
+    const hit = hits[index]!;
+    const storedAt = hitStored[index]!;
+    const before = storedAt < 0 ? undefined : stored[storedAt]!;
+    const firstSeenAt = before === undefined ? generatedAt : before.firstSeenAt;
     const rule = suppression(hit);
-    let row: DigestStateRow;
     if (rule !== undefined) {
-      row = stateRow(hit, "suppressed", firstSeenAt, input.generatedAt, { suppressedReason: rule.reason });
+      rows[at] = stateRow(hit, "suppressed", firstSeenAt, generatedAt, { suppressedReason: rule.reason });
       findings.push(shownFinding(hit, "suppressed", firstSeenAt, rule.reason));
       totals.suppressed++;
-    } else {
-      const status = before?.status === "open" ? "open" : "new";
-      row = stateRow(hit, "open", firstSeenAt, input.generatedAt);
-      findings.push(shownFinding(hit, status, firstSeenAt));
-      totals.open++;
-      if (status === "new") totals.new++;
+      continue;
     }
-    if (place === undefined) {
-      places.set(hit.fingerprint, FRESH);
-      fresh.push(row);
-    } else {
-      reported[place] = row;
-    }
+    const status = before !== undefined && before.status === "open" ? "open" : "new";
+    rows[at] = openRow(hit, firstSeenAt, generatedAt);
+    findings.push(plainFinding(hit, status, firstSeenAt));
+    totals.open++;
+    if (status === "new") totals.new++;
   }
 
-  /** A row for every stored fingerprint, in the stored order. */
-  const kept = new Array<DigestStateRow>(stored.length);
-  for (let place = 0; place < stored.length; place++) {
-    const before = stored[place]!;
-    const now = reported[place];
-    if (now !== undefined) {
-      kept[place] = now;
-      continue;
-    }
+  // Stored fingerprints this scan does not report.
+  for (let storedAt = 0; storedAt < storedCount; storedAt++) {
+    const at = storedPlaces[storedAt]!;
+    if (at < 0) continue;
+    const before = stored[storedAt]!;
     if (before.status === "resolved") {
-      kept[place] = { ...before };
+      rows[at] = { ...before };
       continue;
     }
-    if (input.complete) {
-      kept[place] = stateRow(before, "resolved", before.firstSeenAt, before.lastSeenAt, { resolvedAt: input.generatedAt });
+    if (complete) {
+      rows[at] = stateRow(before, "resolved", before.firstSeenAt, before.lastSeenAt, { resolvedAt: generatedAt });
       if (before.status === "open") {
-        findings.push(shownFinding(before, "resolved", before.firstSeenAt));
+        findings.push(plainFinding(before, "resolved", before.firstSeenAt));
         totals.resolved++;
       }
       continue;
     }
     const rule = suppression(before);
     if (rule !== undefined) {
-      kept[place] = stateRow(before, "suppressed", before.firstSeenAt, before.lastSeenAt, { suppressedReason: rule.reason });
+      rows[at] = stateRow(before, "suppressed", before.firstSeenAt, before.lastSeenAt, { suppressedReason: rule.reason });
       findings.push(shownFinding(before, "suppressed", before.firstSeenAt, rule.reason));
       totals.suppressed++;
     } else {
-      kept[place] = stateRow(before, "open", before.firstSeenAt, before.lastSeenAt);
-      findings.push(shownFinding(before, "open", before.firstSeenAt));
+      rows[at] = openRow(before, before.firstSeenAt, before.lastSeenAt);
+      findings.push(plainFinding(before, "open", before.firstSeenAt));
       totals.open++;
     }
   }
 
-  const rows = previousSorted ? mergeByFingerprint(kept, fresh.sort(compareFingerprints)) : [...kept, ...fresh].sort(compareFingerprints);
   return { rows, findings: sortDigestFindings(findings), totals };
-}
-
-/** Merges two lists sorted by fingerprint (no fingerprint in both) into one. */
-function mergeByFingerprint(a: readonly DigestStateRow[], b: readonly DigestStateRow[]): DigestStateRow[] {
-  if (b.length === 0) return a as DigestStateRow[];
-  const merged = new Array<DigestStateRow>(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) merged[k++] = a[i]!.fingerprint < b[j]!.fingerprint ? a[i++]! : b[j++]!;
-  while (i < a.length) merged[k++] = a[i++]!;
-  while (j < b.length) merged[k++] = b[j++]!;
-  return merged;
 }
 
 export interface ReapplySuppressionsInput {

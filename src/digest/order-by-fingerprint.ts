@@ -1,0 +1,99 @@
+/** Buckets at or below this size are put in order by insertion; larger ones by the engine's sort. */
+const SMALL_BUCKET = 16;
+
+/** Values of one character position of a bucket key: 0 for "ended", then the classes below. */
+const RADIX = 20;
+
+/**
+ * The value of the code unit `code` at one position of a bucket key, in code-unit order:
+ * each hexadecimal digit (`0`–`9`, `a`–`f`) has its own value, and the code units between and
+ * around them share one value per range. The key of a string is its first few values; after
+ * a shared value the rest of the key is 0, so that strings in code-unit order always get keys
+ * in the same (non-strict) order.
+ */
+function unitValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 46; // 2..11
+  if (code >= 97 && code <= 102) return code - 84; // 13..18
+  return code < 48 ? 1 : code < 97 ? 12 : 19;
+}
+
+/**
+ * The indexes of `items` in the order of their fingerprints (code units, as `<` compares
+ * strings), items with the same fingerprint in input order: what a stable
+ * `sort((a, b) => a.fingerprint < b.fingerprint ? -1 : ...)` gives, in time linear in the
+ * items for hexadecimal fingerprints. The items are first counted into buckets by the first
+ * few characters of their fingerprint (about as many buckets as items, so a bucket of
+ * SHA-256 fingerprints holds one or two), then each bucket is put in order by comparing
+ * whole fingerprints. Fingerprints that are not hexadecimal still come out in order: they share
+ * fewer buckets and their buckets are sorted by comparison.
+ */
+export function orderByFingerprint(items: readonly { fingerprint: string }[]): Int32Array {
+  const count = items.length;
+  const order = new Int32Array(count);
+  if (count < 2) {
+    if (count === 1) order[0] = 0;
+    return order;
+  }
+  // About one bucket per item for hexadecimal fingerprints (16 values per position used).
+  const positions = count <= 16 ? 1 : count <= 256 ? 2 : count <= 4096 ? 3 : 4;
+  const buckets = RADIX ** positions;
+  const keys = new Int32Array(count);
+  /** Bucket sizes, then each bucket's end once the items are distributed. */
+  const ends = new Int32Array(buckets);
+  for (let i = 0; i < count; i++) {
+    const fingerprint = items[i]!.fingerprint;
+    const length = fingerprint.length;
+    let key = 0;
+    let exact = true;
+    for (let p = 0; p < positions; p++) {
+      let value = 0;
+      if (exact && p < length) {
+        value = unitValue(fingerprint.charCodeAt(p));
+        exact = value !== 1 && value !== 12 && value !== 19;
+      } else {
+        exact = false;
+      }
+      key = key * RADIX + value;
+    }
+    keys[i] = key;
+    ends[key]!++;
+  }
+  let sum = 0;
+  for (let b = 0; b < buckets; b++) {
+    const size = ends[b]!;
+    ends[b] = sum;
+    sum += size;
+  }
+  for (let i = 0; i < count; i++) order[ends[keys[i]!]!++] = i;
+  let start = 0;
+  for (let b = 0; b < buckets; b++) {
+    const end = ends[b]!;
+    if (end - start > 1) sortBucket(items, order, start, end);
+    start = end;
+  }
+  return order;
+}
+
+/** Puts `order[lo..hi)` (indexes in increasing order) in order of their items' fingerprints, stably. */
+function sortBucket(items: readonly { fingerprint: string }[], order: Int32Array, lo: number, hi: number): void {
+  if (hi - lo <= SMALL_BUCKET) {
+    for (let k = lo + 1; k < hi; k++) {
+      const index = order[k]!;
+      const fingerprint = items[index]!.fingerprint;
+      let j = k - 1;
+      while (j >= lo && fingerprint < items[order[j]!]!.fingerprint) {
+        order[j + 1] = order[j]!;
+        j--;
+      }
+      order[j + 1] = index;
+    }
+    return;
+  }
+  const part = Array.from(order.subarray(lo, hi));
+  part.sort((a, b) => {
+    const x = items[a]!.fingerprint;
+    const y = items[b]!.fingerprint;
+    return x < y ? -1 : x > y ? 1 : a - b;
+  });
+  order.set(part, lo);
+}
