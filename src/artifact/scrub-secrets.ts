@@ -77,12 +77,12 @@ const AUTH_SCHEME = "(?:basic|bearer|token|digest|negotiate|ntlm|hoba|mutual|aws
 
 /**
  * A position where a token may start: not after a letter or digit, unless that character ends
- * a percent escape (`%20`, `%3D`), so a token in URL-encoded text (`Bearer%20eyJ…`,
+ * a percent escape (`%20`, `%3D`, also encoded again: `%253D`), so a token in URL-encoded text (`Bearer%20eyJ…`,
  * `token%3Dhvs.…`) is found too. No token body holds `%`, so a run is still entered only at its
  * start. `extra` adds characters that may not precede the token either. (One look-behind, not
  * an alternation of two, keeps the regex engine's fast scan for the literal that follows.)
  */
-const startAfter = (extra = ""): string => String.raw`(?<!(?<!%[0-9A-Fa-f])[A-Za-z0-9${extra}])`;
+const startAfter = (extra = ""): string => String.raw`(?<!(?<!%(?:25){0,2}[0-9A-Fa-f])[A-Za-z0-9${extra}])`;
 
 /** A percent escape's `%`, also when the text was encoded twice or three times (`%253D`). */
 const PCT = "%(?:25){0,2}";
