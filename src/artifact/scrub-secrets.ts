@@ -5,8 +5,8 @@
  *
  * The rule set covers the kinds of secret in secretlint's recommended preset (AWS, GCP, private
  * keys, npm, basic auth and database connection strings, Slack, SendGrid, Shopify, GitHub,
- * OpenAI, Anthropic, Linear, 1Password) plus Azure, Databricks and other vendors, each written
- * from the token format the vendor publishes. A match is replaced by a typed placeholder such as
+ * OpenAI, Anthropic, Linear, 1Password) plus Azure and Azure DevOps, GitLab, Databricks, Vault,
+ * Terraform and other vendors, each written from the token format the vendor publishes. A match is replaced by a typed placeholder such as
  * `[REDACTED:github-token]`; text around the secret (a key name, a URL's user and host) is kept
  * so the snippet stays useful. `SECRET_KINDS` lists what is detected.
  *
@@ -17,8 +17,11 @@
  * No pattern nests quantifiers over overlapping alternatives.
  *
  * Vendor tokens with a fixed prefix are found even when glued to other text (`xghp_…`): a
- * missed secret costs more than a redacted identifier. No pattern matches a placeholder, so
- * scrubbing scrubbed text changes nothing.
+ * missed secret costs more than a redacted identifier. A token that must start at a word
+ * boundary may also start right after a percent escape, and Authorization values, Bearer and
+ * Basic credentials and query string credentials are also read URL-encoded (`%3A`, `%3D`, `%20`
+ * or `+`, hex in either case, encoded up to three times), as query strings and logged request
+ * lines carry them. No pattern matches a placeholder, so scrubbing scrubbed text changes nothing.
  */
 
 /** The prefix every placeholder starts with; text already redacted is left as it is. */
