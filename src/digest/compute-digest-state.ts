@@ -157,25 +157,16 @@ function compareFingerprints(a: { fingerprint: string }, b: { fingerprint: strin
   return a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0;
 }
 
-/**
- * The stored rows strictly in order of fingerprint, a fingerprint's first row only. They are
- * stored sorted, which one pass confirms (a strictly increasing list has no duplicate); any
- * other list is deduplicated and sorted here.
- */
-function storedByFingerprint(previous: readonly DigestStateRow[]): readonly DigestStateRow[] {
-  for (let i = 1; i < previous.length; i++) {
-    if (!(previous[i - 1]!.fingerprint < previous[i]!.fingerprint)) {
-      const seen = new Set<string>();
-      const first: DigestStateRow[] = [];
-      for (const row of previous) {
-        if (seen.has(row.fingerprint)) continue;
-        seen.add(row.fingerprint);
-        first.push(row);
-      }
-      return first.sort(compareFingerprints);
-    }
+/** The stored rows deduplicated (a fingerprint's first row only) and sorted by fingerprint. */
+function sortedFirstRows(previous: readonly DigestStateRow[]): DigestStateRow[] {
+  const seen = new Set<string>();
+  const first: DigestStateRow[] = [];
+  for (const row of previous) {
+    if (seen.has(row.fingerprint)) continue;
+    seen.add(row.fingerprint);
+    first.push(row);
   }
-  return previous;
+  return first.sort(compareFingerprints);
 }
 
 /**
@@ -205,31 +196,49 @@ export function computeDigestState(input: DigestStateInput): DigestState {
   const suppression = (hit: DigestHit): SuppressionRule | undefined =>
     rules.length === 0 ? undefined : rules.find((rule) => ruleApplies(rule, hit, nowMs));
 
-  const stored = storedByFingerprint(input.previous);
   const hits = input.hits;
-  const storedCount = stored.length;
   const hitCount = hits.length;
+  // The stored rows come sorted by fingerprint (one pass confirms it, and a strictly
+  // increasing list has no duplicate); any other list is deduplicated and sorted first.
+  let stored = input.previous;
+  for (let i = 1; i < stored.length; i++) {
+    if (!(stored[i - 1]!.fingerprint < stored[i]!.fingerprint)) {
+      stored = sortedFirstRows(stored);
+      break;
+    }
+  }
+  const storedCount = stored.length;
 
-  // Walk the hits in order of fingerprint beside the stored rows, noting for each hit and each
-  // stored row where its next row goes; the rows and findings are then made in input order, so
+  // Walk the hits in order of fingerprint beside the stored rows, noting where each hit's and
+  // each stored row's next row goes; the rows and findings are then made in input order, so
   // that they lie in memory in the order the findings sort reads them.
-  const order = orderByFingerprint(hits);
+  const { order, fingerprints } = orderByFingerprint(hits);
   /** Each hit's place in `rows`, or -1 for a later hit with the same fingerprint. */
   const hitPlaces = new Int32Array(hitCount).fill(-1);
-  /** Each hit's stored row (by index in `stored`), or -1 for a fingerprint never stored. */
-  const hitStored = new Int32Array(hitCount);
+  /** Each hit's stored `firstSeenAt`, or undefined for a fingerprint never stored. */
+  const hitFirstSeen = new Array<string | undefined>(hitCount);
+  /** 1 for a hit whose stored row is open. */
+  const hitWasOpen = new Uint8Array(hitCount);
   /** Each stored row's place in `rows`, or -1 when a hit of this scan gives it. */
   const storedPlaces = new Int32Array(storedCount).fill(-1);
   let place = 0;
   let s = 0;
   for (let h = 0; h < hitCount; ) {
     const index = order[h]!;
-    const fingerprint = hits[index]!.fingerprint;
-    while (s < storedCount && stored[s]!.fingerprint < fingerprint) storedPlaces[s++] = place++;
-    hitStored[index] = s < storedCount && stored[s]!.fingerprint === fingerprint ? s++ : -1;
+    const fingerprint = fingerprints[index]!;
+    let before = s < storedCount ? stored[s]! : undefined;
+    while (before !== undefined && before.fingerprint < fingerprint) {
+      storedPlaces[s++] = place++;
+      before = s < storedCount ? stored[s]! : undefined;
+    }
+    if (before !== undefined && before.fingerprint === fingerprint) {
+      s++;
+      hitFirstSeen[index] = before.firstSeenAt;
+      if (before.status === "open") hitWasOpen[index] = 1;
+    }
     hitPlaces[index] = place++;
-    h++;
-    while (h < hitCount && hits[order[h]!]!.fingerprint === fingerprint) h++;
+    // Later hits with the same fingerprint (next in this order) are duplicates: the first one counts.
+    for (h++; h < hitCount && fingerprints[order[h]!] === fingerprint; h++);
   }
   while (s < storedCount) storedPlaces[s++] = place++;
 
@@ -241,9 +250,7 @@ export function computeDigestState(input: DigestStateInput): DigestState {
     const at = hitPlaces[index]!;
     if (at < 0) continue;
     const hit = hits[index]!;
-    const storedAt = hitStored[index]!;
-    const before = storedAt < 0 ? undefined : stored[storedAt]!;
-    const firstSeenAt = before === undefined ? generatedAt : before.firstSeenAt;
+    const firstSeenAt = hitFirstSeen[index] ?? generatedAt;
     const rule = suppression(hit);
     if (rule !== undefined) {
       rows[at] = stateRow(hit, "suppressed", firstSeenAt, generatedAt, { suppressedReason: rule.reason });
@@ -251,7 +258,7 @@ export function computeDigestState(input: DigestStateInput): DigestState {
       totals.suppressed++;
       continue;
     }
-    const status = before !== undefined && before.status === "open" ? "open" : "new";
+    const status = hitWasOpen[index] === 1 ? "open" : "new";
     rows[at] = openRow(hit, firstSeenAt, generatedAt);
     findings.push(plainFinding(hit, status, firstSeenAt));
     totals.open++;

@@ -1,15 +1,13 @@
 /** Buckets at or below this size are put in order by insertion; larger ones by the engine's sort. */
 const SMALL_BUCKET = 16;
 
-/** Values of one character position of a bucket key: 0 for "ended", then the classes below. */
+/** Values of one character position of a bucket key: 0 for "ended", then the classes of `unitValue`. */
 const RADIX = 20;
 
 /**
- * The value of the code unit `code` at one position of a bucket key, in code-unit order:
- * each hexadecimal digit (`0`–`9`, `a`–`f`) has its own value, and the code units between and
- * around them share one value per range. The key of a string is its first few values; after
- * a shared value the rest of the key is 0, so that strings in code-unit order always get keys
- * in the same (non-strict) order.
+ * The value of the code unit `code` at one position of a bucket key, in code-unit order: each
+ * hexadecimal digit (`0`–`9`, `a`–`f`) has its own value, and the code units below, between
+ * and above them share one value per range (1, 12 and 19).
  */
 function unitValue(code: number): number {
   if (code >= 48 && code <= 57) return code - 46; // 2..11
@@ -17,24 +15,29 @@ function unitValue(code: number): number {
   return code < 48 ? 1 : code < 97 ? 12 : 19;
 }
 
+/** Items in order of fingerprint. */
+export interface FingerprintOrder {
+  /** Indexes of the items in order of their fingerprints, items with the same fingerprint in input order. */
+  readonly order: Int32Array;
+  /** Each item's fingerprint, by index (read once, in input order). */
+  readonly fingerprints: readonly string[];
+}
+
 /**
- * The indexes of `items` in the order of their fingerprints (code units, as `<` compares
- * strings), items with the same fingerprint in input order: what a stable
- * `sort((a, b) => a.fingerprint < b.fingerprint ? -1 : ...)` gives, in time linear in the
- * items for hexadecimal fingerprints. The items are first counted into buckets by the first
- * few characters of their fingerprint (about as many buckets as items, so a bucket of
- * SHA-256 fingerprints holds one or two), then each bucket is put in order by comparing
- * whole fingerprints. Fingerprints that are not hexadecimal still come out in order: they share
- * fewer buckets and their buckets are sorted by comparison.
+ * The items in the order of their fingerprints (code units, as `<` compares strings), those
+ * with the same fingerprint in input order: what a stable `sort((a, b) => a.fingerprint <
+ * b.fingerprint ? -1 : ...)` gives, in time linear in the items for hexadecimal fingerprints.
+ * The items are counted into buckets by the first few characters of their fingerprint (about
+ * one bucket per item for hexadecimal ones, so a bucket of SHA-256 fingerprints holds one or
+ * two), then each bucket is put in order by comparing whole fingerprints. A bucket key takes
+ * each character's `unitValue`, 0 past the end, and 0 after a character of a shared range, so
+ * that fingerprints in order always have keys in the same order (not strictly): fingerprints
+ * that are not hexadecimal still come out in order, in fewer buckets sorted by comparison.
  */
-export function orderByFingerprint(items: readonly { fingerprint: string }[]): Int32Array {
+export function orderByFingerprint(items: readonly { fingerprint: string }[]): FingerprintOrder {
   const count = items.length;
   const order = new Int32Array(count);
-  if (count < 2) {
-    if (count === 1) order[0] = 0;
-    return order;
-  }
-  // About one bucket per item for hexadecimal fingerprints (16 values per position used).
+  const fingerprints = new Array<string>(count);
   const positions = count <= 16 ? 1 : count <= 256 ? 2 : count <= 4096 ? 3 : 4;
   const buckets = RADIX ** positions;
   const keys = new Int32Array(count);
@@ -42,6 +45,7 @@ export function orderByFingerprint(items: readonly { fingerprint: string }[]): I
   const ends = new Int32Array(buckets);
   for (let i = 0; i < count; i++) {
     const fingerprint = items[i]!.fingerprint;
+    fingerprints[i] = fingerprint;
     const length = fingerprint.length;
     let key = 0;
     let exact = true;
@@ -68,20 +72,20 @@ export function orderByFingerprint(items: readonly { fingerprint: string }[]): I
   let start = 0;
   for (let b = 0; b < buckets; b++) {
     const end = ends[b]!;
-    if (end - start > 1) sortBucket(items, order, start, end);
+    if (end - start > 1) sortBucket(fingerprints, order, start, end);
     start = end;
   }
-  return order;
+  return { order, fingerprints };
 }
 
-/** Puts `order[lo..hi)` (indexes in increasing order) in order of their items' fingerprints, stably. */
-function sortBucket(items: readonly { fingerprint: string }[], order: Int32Array, lo: number, hi: number): void {
+/** Puts `order[lo..hi)` (indexes in increasing order) in order of their fingerprints, stably. */
+function sortBucket(fingerprints: readonly string[], order: Int32Array, lo: number, hi: number): void {
   if (hi - lo <= SMALL_BUCKET) {
     for (let k = lo + 1; k < hi; k++) {
       const index = order[k]!;
-      const fingerprint = items[index]!.fingerprint;
+      const fingerprint = fingerprints[index]!;
       let j = k - 1;
-      while (j >= lo && fingerprint < items[order[j]!]!.fingerprint) {
+      while (j >= lo && fingerprint < fingerprints[order[j]!]!) {
         order[j + 1] = order[j]!;
         j--;
       }
@@ -91,8 +95,8 @@ function sortBucket(items: readonly { fingerprint: string }[], order: Int32Array
   }
   const part = Array.from(order.subarray(lo, hi));
   part.sort((a, b) => {
-    const x = items[a]!.fingerprint;
-    const y = items[b]!.fingerprint;
+    const x = fingerprints[a]!;
+    const y = fingerprints[b]!;
     return x < y ? -1 : x > y ? 1 : a - b;
   });
   order.set(part, lo);
