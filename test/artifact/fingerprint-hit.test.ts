@@ -161,6 +161,18 @@ describe("fingerprints", () => {
     expect(Math.max(...result.map((r) => r.occurrence))).toBeGreaterThanOrEqual(3);
   });
 
+  it("tell apart distinct hits whose fingerprints begin with the same eight hex digits", () => {
+    // Found by search: both first fingerprints begin with 28b03424.
+    const a: FingerprintInput = { repo: "acme/web", path: "src/f56121.ts", pattern: "P" };
+    const b: FingerprintInput = { repo: "acme/web", path: "src/f103200.ts", pattern: "P" };
+    expect(fingerprintHit(a).slice(0, 8)).toBe("28b03424");
+    expect(fingerprintHit(b).slice(0, 8)).toBe("28b03424");
+    const hits = [a, b, { ...a }, b, { repo: "acme/web", path: "other.ts", pattern: "P" }, a];
+    const result = fingerprintHits(hits);
+    expect(result.map((r) => r.occurrence)).toEqual([0, 0, 1, 1, 0, 2]);
+    expect(result.map(({ fingerprint, occurrence }) => ({ fingerprint, occurrence }))).toEqual(referenceHits(hits));
+  });
+
   it("equal the definition at the edges of plain ASCII text: case, quotes, spacing, DEL, look-alikes (property)", () => {
     // Mostly printable ASCII, as real hits are, with the characters where writing it byte by byte must stop or escape.
     const unit = fc.oneof(
