@@ -81,8 +81,9 @@ export class FingerprintKeyBuffer {
     const bytes = this.bytes;
     bytes[end] = HASH_SIGN;
     let length: number;
-    if (occurrence < 10) {
-      bytes[end + 1] = DIGIT_ZERO + occurrence;
+    const digit = occurrence | 0;
+    if (digit === occurrence && digit >= 0 && digit < 10) {
+      bytes[end + 1] = DIGIT_ZERO + digit;
       length = end + 2;
     } else length = this.writeUtf8(String(occurrence), end + 1);
     let view = length <= CACHED_VIEWS ? this.views[length] : undefined;

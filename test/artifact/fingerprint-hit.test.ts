@@ -198,7 +198,7 @@ describe("fingerprints", () => {
       { repo: "acme/web", path: "a.ts", pattern: "P", rule_id: long(length, "R\"") },
     ]);
     for (const one of inputs) {
-      for (const occurrence of [0, 9, 10, 123, 100_000]) expect(fingerprintHit(one, occurrence)).toBe(reference(one, occurrence));
+      for (const occurrence of [0, 9, 10, 123, 100_000, -1, 1.5]) expect(fingerprintHit(one, occurrence)).toBe(reference(one, occurrence));
     }
     // A long key, then short ones again: each is hashed over its own bytes only.
     const hits = [...inputs, ...inputs.slice(0, 3), { repo: "a/b", path: "c", pattern: "d" }];
