@@ -212,7 +212,7 @@ export function computeDigestState(input: DigestStateInput): DigestState {
   // Walk the hits in order of fingerprint beside the stored rows, noting where each hit's and
   // each stored row's next row goes; the rows and findings are then made in input order, so
   // that they lie in memory in the order the findings sort reads them.
-  const { order, fingerprints } = orderByFingerprint(hits);
+  const { order, fingerprints, repeats } = orderByFingerprint(hits);
   /** Each hit's place in `rows`, or -1 for a later hit with the same fingerprint. */
   const hitPlaces = new Int32Array(hitCount).fill(-1);
   /** Each hit's stored `firstSeenAt`, or undefined for a fingerprint never stored. */
@@ -238,7 +238,7 @@ export function computeDigestState(input: DigestStateInput): DigestState {
     }
     hitPlaces[index] = place++;
     // Later hits with the same fingerprint (next in this order) are duplicates: the first one counts.
-    for (h++; h < hitCount && fingerprints[order[h]!] === fingerprint; h++);
+    for (h++; h < hitCount && repeats[h] === 1; h++);
   }
   while (s < storedCount) storedPlaces[s++] = place++;
 

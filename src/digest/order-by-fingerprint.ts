@@ -21,6 +21,8 @@ export interface FingerprintOrder {
   readonly order: Int32Array;
   /** Each item's fingerprint, by index (read once, in input order). */
   readonly fingerprints: readonly string[];
+  /** 1 at each place of `order` whose item has the same fingerprint as the item before it. */
+  readonly repeats: Uint8Array;
 }
 
 /**
@@ -37,6 +39,7 @@ export interface FingerprintOrder {
 export function orderByFingerprint(items: readonly { fingerprint: string }[]): FingerprintOrder {
   const count = items.length;
   const order = new Int32Array(count);
+  const repeats = new Uint8Array(count);
   const fingerprints = new Array<string>(count);
   const positions = count <= 16 ? 1 : count <= 256 ? 2 : count <= 4096 ? 3 : 4;
   const buckets = RADIX ** positions;
@@ -72,10 +75,14 @@ export function orderByFingerprint(items: readonly { fingerprint: string }[]): F
   let start = 0;
   for (let b = 0; b < buckets; b++) {
     const end = ends[b]!;
-    if (end - start > 1) sortBucket(fingerprints, order, start, end);
+    if (end - start > 1) {
+      sortBucket(fingerprints, order, start, end);
+      // Only a bucket can hold the same fingerprint twice, next to each other now.
+      for (let k = start + 1; k < end; k++) if (fingerprints[order[k]!] === fingerprints[order[k - 1]!]) repeats[k] = 1;
+    }
     start = end;
   }
-  return { order, fingerprints };
+  return { order, fingerprints, repeats };
 }
 
 /** Puts `order[lo..hi)` (indexes in increasing order) in order of their fingerprints, stably. */

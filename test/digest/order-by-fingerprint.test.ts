@@ -15,10 +15,12 @@ const unit = fc.constantFrom("0", "1", "9", "a", "b", "f", "/", ":", "@", "`", "
 const fingerprint = fc.oneof(fc.array(unit, { maxLength: 7 }).map((units) => units.join("")), fc.stringMatching(/^[0-9a-f]{0,8}$/));
 
 describe("orderByFingerprint", () => {
-  it("orders items as a stable sort by fingerprint does, for any strings and list sizes (property)", () => {
+  it("orders items as a stable sort by fingerprint does and marks each repeated fingerprint, for any strings and list sizes (property)", () => {
     fc.assert(
       fc.property(fc.array(fingerprint.map((f) => ({ fingerprint: f })), { maxLength: 400 }), (items) => {
-        expect(Array.from(orderByFingerprint(items).order)).toEqual(stableOrder(items));
+        const { order, repeats } = orderByFingerprint(items);
+        expect(Array.from(order)).toEqual(stableOrder(items));
+        expect(Array.from(repeats)).toEqual(Array.from(order, (index, k) => (k > 0 && items[order[k - 1]!]!.fingerprint === items[index]!.fingerprint ? 1 : 0)));
       }),
       { numRuns: 1_500 },
     );
