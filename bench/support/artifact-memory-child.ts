@@ -29,23 +29,22 @@ async function peakResidentSet(): Promise<number> {
 }
 
 /**
- * The bytes' way through an ingest, as `ingestRun` and `upsertDigest` take it: the download
- * read as a stream (through Octokit, with a fetch that serves the zip in socket-sized chunks),
- * the gate (safe unzip, size and depth checks, parse, long strings, schema, unknown fields,
- * signature, provenance, fingerprints), the digest's hits (secret scrubbing) and content hash,
- * and the digest state (a pure function; the first ingest, with nothing stored).
+ * The bytes' way through an ingest, by the functions `ingestRun` and `upsertDigest` call: the
+ * download read as a stream (through Octokit, with a fetch that serves the zip in socket-sized
+ * chunks) and the gate (safe unzip, size and depth checks, parse, long strings, schema, unknown
+ * fields, signature, provenance, fingerprints) in `downloadCheckedArtifact`, the collection a
+ * large artifact's check is followed by, then the digest's content hash and its next state
+ * (secret scrubbing and the diff; the first ingest, with nothing stored).
  */
 async function ingest(zipFile: string): Promise<ArtifactMemoryReport> {
-  const [{ ProbotOctokit }, { DEFAULT_ARTIFACT_LIMITS }, { canonicalJsonSha256 }, { checkArtifact }, { parseHmacKeys }, { computeDigestState }, { toDigestHits }, { downloadArtifactZip }] =
+  const [{ ProbotOctokit }, { DEFAULT_ARTIFACT_LIMITS }, { parseHmacKeys }, { digestContentSha256, nextDigestState }, { downloadCheckedArtifact }, { releaseArtifactGarbage }] =
     await Promise.all([
       import("probot"),
       import("../../src/artifact/artifact-limits.js"),
-      import("../../src/artifact/canonical-json-sha256.js"),
-      import("../../src/artifact/check-artifact.js"),
       import("../../src/artifact/parse-hmac-keys.js"),
-      import("../../src/digest/compute-digest-state.js"),
-      import("../../src/digest/to-digest-hits.js"),
-      import("../../src/ingest/download-artifact-zip.js"),
+      import("../../src/digest/next-digest-state.js"),
+      import("../../src/ingest/download-checked-artifact.js"),
+      import("../../src/ingest/release-artifact-garbage.js"),
     ]);
   let zipBytes: Uint8Array | undefined = new Uint8Array(await readFile(zipFile));
   const fetch = (): Promise<Response> => {
@@ -63,17 +62,25 @@ async function ingest(zipFile: string): Promise<ArtifactMemoryReport> {
     });
     return Promise.resolve(new Response(body, { status: 200, headers: { "content-type": "application/zip" } }));
   };
-  const octokit = new ProbotOctokit({ request: { fetch } });
-  const download = await downloadArtifactZip({ octokit, owner: "acme", repo: "app", artifactId: 1, maxBytes: DEFAULT_ARTIFACT_LIMITS.maxZipBytes });
-  if (!download.ok) throw new Error(`download refused: ${download.reason}`);
   const keys = parseHmacKeys(process.env.AUDIT_HMAC_KEYS ?? "");
   if (!keys.ok) throw new Error(keys.errors.join("; "));
-  const checked = checkArtifact({ zip: download.bytes, limits: DEFAULT_ARTIFACT_LIMITS, keys: keys.keys, requireSignature: true, origin: ARTIFACT_ORIGIN, now: new Date() });
+  const download = await downloadCheckedArtifact({
+    octokit: new ProbotOctokit({ request: { fetch } }),
+    owner: "acme",
+    repo: "app",
+    artifactId: 1,
+    limits: DEFAULT_ARTIFACT_LIMITS,
+    keys: keys.keys,
+    requireSignature: true,
+    origin: ARTIFACT_ORIGIN,
+    now: new Date(),
+  });
+  if (!download.ok) throw new Error(`download refused: ${download.reason}`);
+  releaseArtifactGarbage({ zipBytes: download.zipBytes });
+  const checked = download.checked;
   if (checked.verdict !== "valid") throw new Error(`bench artifact refused: ${JSON.stringify(checked).slice(0, 300)}`);
-  const { signature: _signature, ...unsigned } = checked.artifact;
-  const contentSha256 = canonicalJsonSha256(unsigned);
-  const hits = toDigestHits(checked.artifact, checked.hits);
-  const state = computeDigestState({ previous: [], hits, complete: checked.artifact.complete, now: new Date().toISOString(), generatedAt: checked.artifact.generated_at });
+  const contentSha256 = digestContentSha256(checked.artifact);
+  const state = nextDigestState({ artifact: checked.artifact, hits: checked.hits, previous: [], suppressions: [], now: new Date() });
   if (contentSha256.length !== 64 || state.rows.length === 0) throw new Error("ingest produced nothing");
   return { peakRss: await peakResidentSet(), hits: state.rows.length };
 }

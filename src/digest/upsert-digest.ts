@@ -1,5 +1,4 @@
 import type { ConsumerArtifact, Hit } from "../artifact/consumer-artifact-schema.js";
-import { canonicalJsonSha256 } from "../artifact/canonical-json-sha256.js";
 import type { FingerprintedHit } from "../artifact/fingerprint-hit.js";
 import type { RepoConfig } from "../config/repo-config-schema.js";
 import type { Database } from "../db/database.js";
@@ -7,7 +6,8 @@ import type { JobContext } from "../jobs/job-context.js";
 import type { InstallationOctokit } from "../github/installation-octokit.js";
 import { describePermanentFailure } from "../github/describe-permanent-failure.js";
 import { createOnce } from "../github/create-once.js";
-import { computeDigestState, reapplySuppressions, type DigestTotals } from "./compute-digest-state.js";
+import { reapplySuppressions, type DigestTotals } from "./compute-digest-state.js";
+import { digestContentSha256, nextDigestState } from "./next-digest-state.js";
 import { loadDigestSuppressions, loadDismissals } from "./digest-suppressions.js";
 import { digestPatternFeedback } from "../feedback/pattern-feedback.js";
 import {
@@ -34,7 +34,6 @@ import { applyIssueUpdate } from "../issues/apply-issue-update.js";
 import type { IssueLifecycle } from "../issues/plan-issue-lifecycle.js";
 import type { DigestFinding } from "./digest-finding.js";
 import { renderDigest, type DigestRepoIssue, type DigestView, type RenderedDigest } from "./render-digest.js";
-import { toDigestHits } from "./to-digest-hits.js";
 
 export type UpsertDigestOutcome =
   | { action: "skipped"; reason: "older-artifact" | "same-artifact" | "nothing-to-report" }
@@ -116,7 +115,7 @@ export async function upsertDigest(input: UpsertDigestInput): Promise<UpsertDige
   const { ctx, octokit, repoConfig, artifact, hits } = input;
   const home = input.home;
   const key: DigestKey = digestKey({ installationId: ctx.installationId, home, auditId: artifact.audit_id });
-  const contentSha256 = canonicalJsonSha256(withoutSignature(artifact));
+  const contentSha256 = digestContentSha256(artifact);
 
   return ctx.db.withLock(digestLockKey(key), async (conn) => {
     // 1. A comment an earlier update owes is posted first; older or identical artifacts change nothing.
@@ -140,14 +139,8 @@ export async function upsertDigest(input: UpsertDigestInput): Promise<UpsertDige
 
     // 2. Diff, with the digest's dismissals and mutes beside the configuration's suppressions.
     const previous = await loadFindingStates(conn, key);
-    const state = computeDigestState({
-      previous,
-      hits: toDigestHits(artifact, hits),
-      suppressions: [...(await loadDigestSuppressions(conn, key)), ...repoConfig.suppressions],
-      complete: artifact.complete,
-      now: new Date().toISOString(),
-      generatedAt: artifact.generated_at,
-    });
+    const suppressions = [...(await loadDigestSuppressions(conn, key)), ...repoConfig.suppressions];
+    const state = nextDigestState({ artifact, hits, previous, suppressions, now: new Date() });
     // The same findings as the stored ones (a later scan, a later commit): shown as they were, since the scan that first found them.
     const unchanged = record?.findingsSince !== undefined && record.complete === artifact.complete && sameFindings(previous, state.rows);
     return finishUpdate({
@@ -453,9 +446,4 @@ async function postPendingComment({
 }): Promise<void> {
   await postOwedComment({ octokit, repository, issueNumber, comment, fresh });
   await clearPendingComment(conn, key);
-}
-
-function withoutSignature(artifact: ConsumerArtifact): Record<string, unknown> {
-  const { signature: _signature, ...rest } = artifact as ConsumerArtifact & { signature?: unknown };
-  return rest;
 }

@@ -19,11 +19,11 @@ import type { JobContext } from "../jobs/job-context.js";
 import { logFields } from "../logging/log-fields.js";
 import type { InstallationOctokit } from "../github/installation-octokit.js";
 import type { WorkflowRunRef } from "../jobs/job-payloads.js";
-import { checkArtifact } from "../artifact/check-artifact.js";
-import { downloadArtifactZip } from "./download-artifact-zip.js";
+import { downloadCheckedArtifact } from "./download-checked-artifact.js";
 import { fileDigest } from "./file-digest.js";
 import { findRunArtifact } from "./find-run-artifact.js";
 import { findIngest, recordIngest, type IngestKey, type IngestRecord } from "./ingest-ledger.js";
+import { releaseArtifactGarbage } from "./release-artifact-garbage.js";
 import { resolveDigestHome } from "./resolve-digest-home.js";
 
 export type IngestRunOutcome = { skipped: true } | { skipped: false; result: GateResult };
@@ -226,20 +226,25 @@ async function judgeArtifact({
       errors: [{ path: "", code: "zip_too_large", message: `archive is ${artifact.sizeInBytes} bytes, more than the limit max_zip_bytes (${limits.maxZipBytes} bytes)` }],
     };
   }
-  const download = await downloadArtifactZip({ octokit, owner, repo, artifactId: artifact.id, maxBytes: limits.maxZipBytes });
-  if (!download.ok) {
-    return download.reason === "expired"
-      ? { kind: "expired", artifactName, runId }
-      : { kind: "invalid", errors: [{ path: "", code: "zip_too_large", message: download.message }] };
-  }
-  const checked = checkArtifact({
-    zip: download.bytes,
+  const download = await downloadCheckedArtifact({
+    octokit,
+    owner,
+    repo,
+    artifactId: artifact.id,
     limits,
     keys: ctx.config.hmacKeys,
     requireSignature,
     origin: { repository: `${owner}/${repo}`, headSha: run.headSha, runId },
     now: new Date(),
   });
+  if (!download.ok) {
+    return download.reason === "expired"
+      ? { kind: "expired", artifactName, runId }
+      : { kind: "invalid", errors: [{ path: "", code: "zip_too_large", message: download.message }] };
+  }
+  // The zip is garbage now: a large one's check left enough behind it to collect before the digest is built.
+  releaseArtifactGarbage({ zipBytes: download.zipBytes });
+  const checked = download.checked;
   switch (checked.verdict) {
     case "valid":
       return { kind: "valid", checked };
