@@ -42,8 +42,9 @@ const jsonContent = (text: string): string => JSON.stringify(text).slice(1, -1);
  * `#` and the occurrence) as UTF-8 into one reused buffer and hashes them there, so no string
  * is built for a key. Printable ASCII text (nearly all of it: repository names, paths,
  * patterns and most code) is escaped and, for a snippet, checked to be normal in the same pass
- * that copies it; any other text is written from `JSON.stringify`, as before. The bytes are the
- * UTF-8 of the same text `JSON.stringify` gives, so fingerprints are unchanged.
+ * that copies it; any other text is written from `JSON.stringify`. Either way the bytes are
+ * the UTF-8 of the text `JSON.stringify` gives for the key's array. The line number is never
+ * part of a key.
  */
 export class FingerprintKeyBuffer {
   private bytes: Buffer = Buffer.alloc(0);
