@@ -26,6 +26,8 @@ const OWNER = "acme";
 const REPO = "service";
 const INSTALLATION_ID = 1;
 const MB = 1024 * 1024;
+/** `BENCH_MEMORY_ONLY=postgres`: the baseline and the PostgreSQL row only, for a quick look at that figure. */
+const POSTGRES_ONLY = process.env.BENCH_MEMORY_ONLY === "postgres";
 
 /** The goals of the memory work, printed beside each figure. */
 const GOALS = {
@@ -53,6 +55,8 @@ interface WorkflowRunPayload {
  *    GitHub simulator (signed `workflow_run.completed` deliveries, one in WITH_ARTIFACT_EVERY
  *    with an artifact), and RSS once they are done, against its own idle RSS;
  * 4. the app on a PostgreSQL database of its own: idle RSS.
+ *
+ * With `BENCH_MEMORY_ONLY=postgres` in the environment, steps 2 and 3 are left out.
  */
 export async function benchMemory(): Promise<BenchTable> {
   execFileSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
@@ -83,20 +87,24 @@ export async function benchMemory(): Promise<BenchTable> {
     const baseline = await idleRss(bare);
     await stop(bare);
 
-    const initdb = watchInitdbChild(dataDir);
-    const fresh = await start(startAppProcess({ build: "dist", env: { ...github, DATA_DIR: dataDir } }));
-    const initdbPeak = initdb.stop();
-    const freshIdle = await idleRss(fresh);
-    const freshPeak = fresh.peakRssBytes();
-    await stop(fresh);
+    let pglite: PgliteFigures | undefined;
+    if (!POSTGRES_ONLY) {
+      const initdb = watchInitdbChild(dataDir);
+      const fresh = await start(startAppProcess({ build: "dist", env: { ...github, DATA_DIR: dataDir } }));
+      const initdbPeak = initdb.stop();
+      const freshIdle = await idleRss(fresh);
+      const freshPeak = fresh.peakRssBytes();
+      await stop(fresh);
 
-    const reopened = await start(startAppProcess({ build: "dist", env: { ...github, DATA_DIR: dataDir } }));
-    const restartIdle = await idleRss(reopened);
-    const restartPeak = reopened.peakRssBytes();
-    const ingests = await runIngests(reopened, sim);
-    const afterIngests = await idleRss(reopened);
-    const ingestPeak = reopened.peakRssBytes();
-    await stop(reopened);
+      const reopened = await start(startAppProcess({ build: "dist", env: { ...github, DATA_DIR: dataDir } }));
+      const restartIdle = await idleRss(reopened);
+      const restartPeak = reopened.peakRssBytes();
+      const ingests = await runIngests(reopened, sim);
+      const afterIngests = await idleRss(reopened);
+      const ingestPeak = reopened.peakRssBytes();
+      await stop(reopened);
+      pglite = { initdbPeak, freshIdle, freshPeak, restartIdle, restartPeak, ingests, afterIngests, ingestPeak };
+    }
 
     let postgresIdle: number | undefined;
     if (postgres.url) {
@@ -108,24 +116,13 @@ export async function benchMemory(): Promise<BenchTable> {
     }
 
     const bareRow = ["bare Probot 14, idle (baseline)", mb(baseline), "-", "1.00×", ""];
-    const rows = [
-      bareRow,
-      ["PGlite, first start on an empty DATA_DIR: peak", mb(freshPeak), mb(baseline), formatRatio(freshPeak / baseline), `≤ ${GOALS.firstStartPeakMb} MB`],
-      ["  its initdb child process: peak (sampled)", initdbPeak === undefined ? "-" : mb(initdbPeak), mb(baseline), initdbPeak === undefined ? "-" : formatRatio(initdbPeak / baseline), ""],
-      ["PGlite, idle after that first start", mb(freshIdle), mb(baseline), formatRatio(freshIdle / baseline), ""],
-      ["PGlite, restarted on that DATA_DIR: idle", mb(restartIdle), mb(baseline), formatRatio(restartIdle / baseline), `≤ ${GOALS.restartIdleMb} MB`],
-      ["PGlite, restarted: peak of its start", mb(restartPeak), mb(baseline), formatRatio(restartPeak / baseline), ""],
-      [`PGlite, after ${formatCount(INGESTS)} ingests: idle`, mb(afterIngests), `${mb(restartIdle)} idle`, formatRatio(afterIngests / restartIdle), `≤ ${GOALS.afterIngestsRatio}× idle`],
-      [`PGlite, peak during the ingests`, mb(ingestPeak), `${mb(restartIdle)} idle`, formatRatio(ingestPeak / restartIdle), ""],
-      ...(postgresIdle === undefined
-        ? []
-        : [["PostgreSQL: idle", mb(postgresIdle), mb(baseline), formatRatio(postgresIdle / baseline), `≤ ${GOALS.postgresRatio}× bare`]]),
-    ];
-    if (initdbPeak === undefined) notes.push("The initdb child was not seen (it ran between two samples, or the app made its database in its own process).");
+    const rows = [bareRow, ...(pglite ? pgliteRows(pglite, baseline) : [])];
+    if (postgresIdle !== undefined) rows.push(["PostgreSQL: idle", mb(postgresIdle), mb(baseline), formatRatio(postgresIdle / baseline), `≤ ${GOALS.postgresRatio}× bare`]);
     notes.push(
-      `Idle is the median of ${IDLE_SAMPLES} VmRSS samples a second apart, ending ${SETTLE_MS / 1000} s after the process answered (or after its ingests were done); peaks are VmHWM of the node process since it started. The initdb child's peak is its VmHWM sampled every 50 ms while the app starts: it is a separate process that exits before the app opens the database.`,
-      `${formatCount(ingests.done)} of ${formatCount(INGESTS)} ingests done in ${(ingests.ms / 1000).toFixed(1)} s (${IN_FLIGHT} deliveries in flight; one in ${WITH_ARTIFACT_EVERY} with a signed artifact, so a check run and a digest; the rest find no artifact).`,
+      `Idle is the median of ${IDLE_SAMPLES} VmRSS samples a second apart, ending ${SETTLE_MS / 1000} s after the process answered (or after its ingests were done); peaks are VmHWM of the node process since it started.`,
     );
+    if (pglite) notes.push(...pgliteNotes(pglite));
+    else notes.push("PGlite rows left out (BENCH_MEMORY_ONLY=postgres).");
     return {
       title: "Memory: resident set of the node process (MB)",
       headers: ["process", "RSS MB", "baseline MB", "ratio", "goal"],
@@ -138,6 +135,37 @@ export async function benchMemory(): Promise<BenchTable> {
     await postgres.drop();
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+interface PgliteFigures {
+  initdbPeak: number | undefined;
+  freshIdle: number;
+  freshPeak: number;
+  restartIdle: number;
+  restartPeak: number;
+  ingests: { done: number; ms: number };
+  afterIngests: number;
+  ingestPeak: number;
+}
+
+function pgliteRows(f: PgliteFigures, baseline: number): string[][] {
+  return [
+    ["PGlite, first start on an empty DATA_DIR: peak", mb(f.freshPeak), mb(baseline), formatRatio(f.freshPeak / baseline), `≤ ${GOALS.firstStartPeakMb} MB`],
+    ["  its initdb child process: peak (sampled)", f.initdbPeak === undefined ? "-" : mb(f.initdbPeak), mb(baseline), f.initdbPeak === undefined ? "-" : formatRatio(f.initdbPeak / baseline), ""],
+    ["PGlite, idle after that first start", mb(f.freshIdle), mb(baseline), formatRatio(f.freshIdle / baseline), ""],
+    ["PGlite, restarted on that DATA_DIR: idle", mb(f.restartIdle), mb(baseline), formatRatio(f.restartIdle / baseline), `≤ ${GOALS.restartIdleMb} MB`],
+    ["PGlite, restarted: peak of its start", mb(f.restartPeak), mb(baseline), formatRatio(f.restartPeak / baseline), ""],
+    [`PGlite, after ${formatCount(INGESTS)} ingests: idle`, mb(f.afterIngests), `${mb(f.restartIdle)} idle`, formatRatio(f.afterIngests / f.restartIdle), `≤ ${GOALS.afterIngestsRatio}× idle`],
+    [`PGlite, peak during the ingests`, mb(f.ingestPeak), `${mb(f.restartIdle)} idle`, formatRatio(f.ingestPeak / f.restartIdle), ""],
+  ];
+}
+
+function pgliteNotes(f: PgliteFigures): string[] {
+  return [
+    ...(f.initdbPeak === undefined ? ["The initdb child was not seen (it ran between two samples, or the app made its database in its own process)."] : []),
+    "The initdb child's peak is its VmHWM sampled every 50 ms while the app starts: it is a separate process that exits before the app opens the database.",
+    `${formatCount(f.ingests.done)} of ${formatCount(INGESTS)} ingests done in ${(f.ingests.ms / 1000).toFixed(1)} s (${IN_FLIGHT} deliveries in flight; one in ${WITH_ARTIFACT_EVERY} with a signed artifact, so a check run and a digest; the rest find no artifact).`,
+  ];
 }
 
 function mb(bytes: number): string {

@@ -14,12 +14,16 @@ export interface HeapSample {
 
 export interface IdleMemoryReleaseOptions {
   collect: GarbageCollector;
-  /** Time between checks (default 2 s). */
+  /** Time between checks (default 1 s). */
   intervalMs?: number;
   /**
-   * Idle intervals in a row before a collection (default 3). V8 shrinks its young generation
-   * only once its own measure of the allocation rate has fallen, a few seconds after a burst:
-   * a collection right after one frees the garbage but keeps the heap's size.
+   * Idle intervals in a row before a collection (default 7). V8 shrinks its young generation
+   * in a collection only when its own measure of the allocation rate is low, and it measures
+   * that rate from one collection to the next, over at least the last 5 s: a collection whose
+   * previous one ran during the burst counts the burst's tail, frees the garbage but keeps the
+   * heap's size. So at the first idle check a young collection ends the burst's measure, and
+   * the full collections come `idleIntervals - 1` intervals later; with more than 5 s between
+   * them, idle time is all V8 looks back on.
    */
   idleIntervals?: number;
   /** Heap held beyond what objects use that makes an idle process collect (default 12 MB). */
@@ -58,15 +62,17 @@ const MAX_FRUITLESS = 5;
  * the last `idleIntervals` intervals were idle (event loop utilization under `idleBelow`) and
  * the heap holds `slackBytes` more than its objects use, and more than after the previous
  * collection that gave memory back, it runs two full collections, which also shrink the
- * young generation back. A busy process is left to V8; an idle one collects once per burst (a few
+ * young generation back; at the first idle check after work, a young collection (about a
+ * millisecond) makes V8 measure the idle time apart from the burst, so those find its
+ * allocation rate low and shrink it the first time. A busy process is left to V8; an idle one collects once per burst (a few
  * tens of milliseconds of a heap this size), not on every check: a collection that gives
  * nothing back is tried again at the next idle checks, at most `MAX_FRUITLESS` times, then not
  * again until the heap grows.
  */
 export function startIdleMemoryRelease({
   collect,
-  intervalMs = 2_000,
-  idleIntervals = 3,
+  intervalMs = 1_000,
+  idleIntervals = 7,
   slackBytes = 12 * MB,
   idleBelow = 0.25,
   sample = processHeapSample(),
@@ -80,6 +86,8 @@ export function startIdleMemoryRelease({
   const check = (): boolean => {
     const { committed, used, busy } = sample();
     idle = busy < idleBelow ? idle + 1 : 0;
+    // The first idle check after work: V8's measure of the allocation rate starts over here.
+    if (idle === 1 && idleIntervals > 1) collect("young");
     if (idle < idleIntervals) return false;
     if (committed - used < slackBytes || committed - floor < slackBytes) return false;
     // V8 shrinks its young generation in a collection only when the allocation rate it measured

@@ -1,3 +1,4 @@
+import { constants, PerformanceObserver, type PerformanceEntry } from "node:perf_hooks";
 import { getHeapStatistics } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it } from "vitest";
@@ -12,8 +13,9 @@ afterEach(() => {
 
 /** A release whose heap readings and collections the test decides; the timer is far away, checks are called directly. */
 function scripted(readings: HeapSample[], idleIntervals = 1) {
-  /** The number of readings taken before each collection. */
+  /** The number of readings taken before each full collection, and before each young one. */
   const collections: number[] = [];
+  const young: number[] = [];
   let reads = 0;
   const release = startIdleMemoryRelease({
     intervalMs: 3_600_000,
@@ -21,10 +23,10 @@ function scripted(readings: HeapSample[], idleIntervals = 1) {
     slackBytes: 12 * MB,
     idleBelow: 0.1,
     sample: () => readings[Math.min(reads++, readings.length - 1)]!,
-    collect: () => collections.push(reads),
+    collect: (generation) => (generation === "young" ? young : collections).push(reads),
   });
   started.push(release);
-  return { release, collections };
+  return { release, collections, young };
 }
 
 describe("startIdleMemoryRelease", () => {
@@ -47,20 +49,25 @@ describe("startIdleMemoryRelease", () => {
     expect(collections).toEqual([1, 1, 6, 6]);
   });
 
-  it("waits for the given number of idle intervals in a row", () => {
+  it("waits for the given number of idle intervals in a row, the first of them ended by a young collection", () => {
     const bloated = { committed: 54 * MB, used: 24 * MB, busy: 0.02 };
-    const { release, collections } = scripted([bloated, bloated, { ...bloated, busy: 0.8 }, bloated, bloated, bloated, { committed: 24 * MB, used: 19 * MB, busy: 0 }], 3);
+    const { release, collections, young } = scripted([bloated, bloated, { ...bloated, busy: 0.8 }, bloated, bloated, bloated, { committed: 24 * MB, used: 19 * MB, busy: 0 }], 3);
     expect([release.check(), release.check(), release.check(), release.check(), release.check()]).toEqual([false, false, false, false, false]);
     expect(release.check()).toBe(true);
     expect(collections).toEqual([6, 6]);
+    // At the first idle check after work (the start, then the busy interval), so that the full
+    // collections two checks later are the first V8 measures an idle allocation rate for.
+    expect(young).toEqual([1, 4]);
   });
 
   it("after collections that gave nothing back, tries again at each idle check, five times, then waits for the heap to grow", () => {
     const bloated = { committed: 54 * MB, used: 24 * MB, busy: 0.02 };
-    const { release, collections } = scripted([bloated], 3);
+    const { release, collections, young } = scripted([bloated], 3);
     const checks = Array.from({ length: 10 }, () => release.check());
     expect(checks).toEqual([false, false, true, true, true, true, true, false, false, false]);
     expect(collections).toHaveLength(10);
+    // Young collections at the first check and at the eighth, whose idle run starts over once the retries end (readings 1 and 13).
+    expect(young).toEqual([1, 13]);
   });
 
   it("after a collection that gave nothing back, one that does ends the retries", () => {
@@ -72,9 +79,10 @@ describe("startIdleMemoryRelease", () => {
   });
 
   it("leaves a busy process to V8, however much its heap holds", () => {
-    const { release, collections } = scripted([{ committed: 200 * MB, used: 40 * MB, busy: 0.5 }]);
+    const { release, collections, young } = scripted([{ committed: 200 * MB, used: 40 * MB, busy: 0.5 }], 3);
     for (let i = 0; i < 5; i++) expect(release.check()).toBe(false);
     expect(collections).toHaveLength(0);
+    expect(young).toHaveLength(0);
   });
 
   it("does not collect an idle process whose heap holds little beyond its objects", () => {
@@ -95,6 +103,15 @@ describe("loadGarbageCollector", () => {
     expect(runInNewContext("typeof gc")).toBe("undefined");
   });
 
+  it("with \"young\", collects the young generation only; without, the whole heap", async () => {
+    const collect = loadGarbageCollector();
+    const kinds = await gcKindsOf(() => {
+      collect("young");
+      collect();
+    });
+    expect(kinds).toEqual([constants.NODE_PERFORMANCE_GC_MINOR, constants.NODE_PERFORMANCE_GC_MAJOR]);
+  });
+
   it("with the process's own heap readings, a check after a burst collects it (any event loop load counted as idle)", () => {
     const release = startIdleMemoryRelease({ collect: loadGarbageCollector(), intervalMs: 3_600_000, idleIntervals: 1, slackBytes: 8 * MB, idleBelow: 1.01 });
     started.push(release);
@@ -104,6 +121,18 @@ describe("loadGarbageCollector", () => {
     expect(used - getHeapStatistics().used_heap_size).toBeGreaterThan(8 * MB);
   });
 });
+
+/** The kinds of the collections `work` runs (only it runs: nothing allocates while it does). */
+async function gcKindsOf(work: () => void): Promise<number[]> {
+  const entries: PerformanceEntry[] = [];
+  const observer = new PerformanceObserver((list) => entries.push(...list.getEntries()));
+  observer.observe({ entryTypes: ["gc"] });
+  work();
+  // Entries are delivered after the collections, from the event loop.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  observer.disconnect();
+  return entries.map((entry) => (entry as PerformanceEntry & { detail: { kind: number } }).detail.kind);
+}
 
 /** Allocates `count` small objects that are garbage once it returns; returns how much the heap's use grew while they lived. */
 function allocateBurst(count: number): number {
