@@ -1,5 +1,5 @@
 import type { DigestFinding, DigestHit } from "./digest-finding.js";
-import { orderByFingerprint } from "./order-by-fingerprint.js";
+import { orderByFingerprint, type FingerprintOrder } from "./order-by-fingerprint.js";
 import { sortDigestFindings } from "./sort-digest-findings.js";
 
 /** The stored state of one fingerprint for one audit_id, carried from update to update. */
@@ -169,6 +169,64 @@ function sortedFirstRows(previous: readonly DigestStateRow[]): DigestStateRow[] 
   return first.sort(compareFingerprints);
 }
 
+/** Where each hit's and each stored row's next row goes. */
+interface RowPlaces {
+  /** How many rows there are. */
+  rows: number;
+  /** Each hit's place in the rows, or -1 for a later hit with the same fingerprint. */
+  hitPlaces: Int32Array;
+  /** Each hit's stored `firstSeenAt`, or undefined for a fingerprint never stored. */
+  hitFirstSeen: (string | undefined)[];
+  /** 1 for a hit whose stored row is open. */
+  hitWasOpen: Uint8Array;
+  /** Each stored row's place in the rows, or -1 when a hit of this scan gives it. */
+  storedPlaces: Int32Array;
+}
+
+/**
+ * Walks the hits in order of fingerprint beside the stored rows and notes where each hit's and
+ * each stored row's next row goes (the rows and findings are then made in input order, so
+ * that they lie in memory in the order the findings sort reads them), or gives undefined when
+ * the stored rows are not strictly increasing. The walk checks that on the way: every row it
+ * has passed is below the hit it is at (the hits come strictly increasing, duplicates
+ * skipped), so a stored row that matches this hit is above the row before it already; a row
+ * passed as absent is compared with the row before it.
+ */
+function placeRows(stored: readonly DigestStateRow[], hits: FingerprintOrder): RowPlaces | undefined {
+  const { order, fingerprints, repeats } = hits;
+  const hitCount = order.length;
+  const storedCount = stored.length;
+  const hitPlaces = new Int32Array(hitCount).fill(-1);
+  const hitFirstSeen = new Array<string | undefined>(hitCount);
+  const hitWasOpen = new Uint8Array(hitCount);
+  const storedPlaces = new Int32Array(storedCount).fill(-1);
+  let place = 0;
+  let s = 0;
+  for (let h = 0; h < hitCount; ) {
+    const index = order[h]!;
+    const fingerprint = fingerprints[index]!;
+    let before = s < storedCount ? stored[s]! : undefined;
+    while (before !== undefined && before.fingerprint < fingerprint) {
+      if (s > 0 && !(stored[s - 1]!.fingerprint < before.fingerprint)) return undefined;
+      storedPlaces[s++] = place++;
+      before = s < storedCount ? stored[s]! : undefined;
+    }
+    if (before !== undefined && before.fingerprint === fingerprint) {
+      s++;
+      hitFirstSeen[index] = before.firstSeenAt;
+      if (before.status === "open") hitWasOpen[index] = 1;
+    }
+    hitPlaces[index] = place++;
+    // Later hits with the same fingerprint (next in this order) are duplicates: the first one counts.
+    for (h++; h < hitCount && repeats[h] === 1; h++);
+  }
+  for (; s < storedCount; s++) {
+    if (s > 0 && !(stored[s - 1]!.fingerprint < stored[s]!.fingerprint)) return undefined;
+    storedPlaces[s] = place++;
+  }
+  return { rows: place, hitPlaces, hitFirstSeen, hitWasOpen, storedPlaces };
+}
+
 /**
  * The pure diff between the stored state and a new artifact.
  *
@@ -198,51 +256,19 @@ export function computeDigestState(input: DigestStateInput): DigestState {
 
   const hits = input.hits;
   const hitCount = hits.length;
-  // The stored rows come sorted by fingerprint (one pass confirms it, and a strictly
-  // increasing list has no duplicate); any other list is deduplicated and sorted first.
+  const byFingerprint = orderByFingerprint(hits);
+  // The stored rows come sorted by fingerprint, which the walk confirms as it goes; any other
+  // list is deduplicated and sorted, and walked again.
   let stored = input.previous;
-  for (let i = 1; i < stored.length; i++) {
-    if (!(stored[i - 1]!.fingerprint < stored[i]!.fingerprint)) {
-      stored = sortedFirstRows(stored);
-      break;
-    }
+  let placed = placeRows(stored, byFingerprint);
+  if (placed === undefined) {
+    stored = sortedFirstRows(stored);
+    placed = placeRows(stored, byFingerprint)!;
   }
+  const { hitPlaces, hitFirstSeen, hitWasOpen, storedPlaces } = placed;
   const storedCount = stored.length;
 
-  // Walk the hits in order of fingerprint beside the stored rows, noting where each hit's and
-  // each stored row's next row goes; the rows and findings are then made in input order, so
-  // that they lie in memory in the order the findings sort reads them.
-  const { order, fingerprints, repeats } = orderByFingerprint(hits);
-  /** Each hit's place in `rows`, or -1 for a later hit with the same fingerprint. */
-  const hitPlaces = new Int32Array(hitCount).fill(-1);
-  /** Each hit's stored `firstSeenAt`, or undefined for a fingerprint never stored. */
-  const hitFirstSeen = new Array<string | undefined>(hitCount);
-  /** 1 for a hit whose stored row is open. */
-  const hitWasOpen = new Uint8Array(hitCount);
-  /** Each stored row's place in `rows`, or -1 when a hit of this scan gives it. */
-  const storedPlaces = new Int32Array(storedCount).fill(-1);
-  let place = 0;
-  let s = 0;
-  for (let h = 0; h < hitCount; ) {
-    const index = order[h]!;
-    const fingerprint = fingerprints[index]!;
-    let before = s < storedCount ? stored[s]! : undefined;
-    while (before !== undefined && before.fingerprint < fingerprint) {
-      storedPlaces[s++] = place++;
-      before = s < storedCount ? stored[s]! : undefined;
-    }
-    if (before !== undefined && before.fingerprint === fingerprint) {
-      s++;
-      hitFirstSeen[index] = before.firstSeenAt;
-      if (before.status === "open") hitWasOpen[index] = 1;
-    }
-    hitPlaces[index] = place++;
-    // Later hits with the same fingerprint (next in this order) are duplicates: the first one counts.
-    for (h++; h < hitCount && repeats[h] === 1; h++);
-  }
-  while (s < storedCount) storedPlaces[s++] = place++;
-
-  const rows = new Array<DigestStateRow>(place);
+  const rows = new Array<DigestStateRow>(placed.rows);
   const findings: DigestFinding[] = [];
   const totals: DigestTotals = { open: 0, new: 0, resolved: 0, suppressed: 0 };
 
