@@ -22,12 +22,26 @@ export type ExtractArtifactResult =
 
 export interface ExtractArtifactOptions {
   readonly limits?: Partial<ArtifactLimits>;
-  /** Compressed bytes fed to the decompressor at a time; bounds the output of one step (default 4 KiB). */
+  /**
+   * Compressed bytes fed to the decompressor at a time near the caps, which bounds how far one
+   * step can go past them (default 4 KiB, at most about 4 MB inflated); while the caps leave room
+   * for a larger step's worst expansion, up to 32 KiB are fed at once.
+   */
   readonly chunkSize?: number;
 }
 
 /** Below this many inflated bytes the compression ratio is not judged (small files compress oddly). */
 const RATIO_FLOOR_BYTES = 1024 * 1024;
+
+/** Deflate's largest expansion: a 258-byte match coded in 2 bits. */
+const MAX_DEFLATE_RATIO = 1032;
+
+/**
+ * The largest step of compressed bytes. Each step costs the decompressor a copy of its 32 KiB
+ * window and a fresh output buffer, whatever its size: 4 KiB steps allocate about six times the
+ * inflated bytes, short-lived buffers that the heap frees only at its next collections.
+ */
+const MAX_STEP_BYTES = 32 * 1024;
 
 const quote = (name: string): string => JSON.stringify(name.length > 200 ? `${name.slice(0, 200)}…` : name);
 
@@ -162,13 +176,18 @@ export function streamArtifactJson(zip: Uint8Array, onData: (chunk: Uint8Array) 
   });
   unzip.register(UnzipInflate);
 
-  for (let offset = 0; offset < zip.byteLength && failure === undefined; offset += chunkSize) {
-    const end = Math.min(offset + chunkSize, zip.byteLength);
+  for (let offset = 0; offset < zip.byteLength && failure === undefined; ) {
+    // A step larger than `chunkSize` is taken only while even its worst expansion stays within
+    // the caps, so only a `chunkSize` step can go past one, as far as it could with every step that size.
+    const room = Math.min(limits.maxBytes - stats.bytesInflated, limits.maxUncompressedBytes - declaredTotal - stats.bytesInflated);
+    const step = Math.max(chunkSize, Math.min(MAX_STEP_BYTES, Math.floor(room / MAX_DEFLATE_RATIO)));
+    const end = Math.min(offset + step, zip.byteLength);
     try {
       unzip.push(zip.subarray(offset, end), end === zip.byteLength);
     } catch (error) {
       failure = { code: "zip_invalid", message: `archive is damaged: ${error instanceof Error ? error.message : "unreadable"}` };
     }
+    offset = end;
   }
 
   if (failure !== undefined) return failWith(failure.code, failure.message);
