@@ -1,8 +1,6 @@
 import type { Logger } from "pino";
 import { Probot, Server } from "probot";
 import { createApp } from "./app.js";
-import { jobHandlers } from "./job-handlers.js";
-import { scheduledTasks } from "./schedules/scheduled-tasks.js";
 import type { AppConfig } from "./config/app-config.js";
 import type { Database } from "./db/database.js";
 import { openDatabase } from "./db/open-database.js";
@@ -121,8 +119,10 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     countWebhookResponses({ httpServer, webhookPath: config.github.webhookPath, counter: metrics.webhookResponses });
   }
 
-  // 5. Worker: one worker per job kind, and the schedules.
+  // 5. Worker: one worker per job kind, and the schedules. Their code (the jobs' modules and
+  // what those load) is loaded here, where workers run: a ROLE=web process never loads it.
   if (worker) {
+    const [{ jobHandlers }, { scheduledTasks }] = await Promise.all([import("./job-handlers.js"), import("./schedules/scheduled-tasks.js")]);
     const probot = new ProbotWithDefaults({});
     await startWorkers({
       tasks: scheduledTasks,
