@@ -269,7 +269,9 @@ export function computeDigestState(input: DigestStateInput): DigestState {
   const storedCount = stored.length;
 
   const rows = new Array<DigestStateRow>(placed.rows);
-  const findings: DigestFinding[] = [];
+  /** At most one finding per row; `shown` of them so far. */
+  const findings = new Array<DigestFinding>(placed.rows);
+  let shown = 0;
   const totals: DigestTotals = { open: 0, new: 0, resolved: 0, suppressed: 0 };
 
   for (let index = 0; index < hitCount; index++) {
@@ -280,13 +282,13 @@ export function computeDigestState(input: DigestStateInput): DigestState {
     const rule = suppression(hit);
     if (rule !== undefined) {
       rows[at] = stateRow(hit, "suppressed", firstSeenAt, generatedAt, { suppressedReason: rule.reason });
-      findings.push(shownFinding(hit, "suppressed", firstSeenAt, rule.reason));
+      findings[shown++] = shownFinding(hit, "suppressed", firstSeenAt, rule.reason);
       totals.suppressed++;
       continue;
     }
     const status = hitWasOpen[index] === 1 ? "open" : "new";
     rows[at] = openRow(hit, firstSeenAt, generatedAt);
-    findings.push(plainFinding(hit, status, firstSeenAt));
+    findings[shown++] = plainFinding(hit, status, firstSeenAt);
     totals.open++;
     if (status === "new") totals.new++;
   }
@@ -303,7 +305,7 @@ export function computeDigestState(input: DigestStateInput): DigestState {
     if (complete) {
       rows[at] = stateRow(before, "resolved", before.firstSeenAt, before.lastSeenAt, { resolvedAt: generatedAt });
       if (before.status === "open") {
-        findings.push(plainFinding(before, "resolved", before.firstSeenAt));
+        findings[shown++] = plainFinding(before, "resolved", before.firstSeenAt);
         totals.resolved++;
       }
       continue;
@@ -311,15 +313,16 @@ export function computeDigestState(input: DigestStateInput): DigestState {
     const rule = suppression(before);
     if (rule !== undefined) {
       rows[at] = stateRow(before, "suppressed", before.firstSeenAt, before.lastSeenAt, { suppressedReason: rule.reason });
-      findings.push(shownFinding(before, "suppressed", before.firstSeenAt, rule.reason));
+      findings[shown++] = shownFinding(before, "suppressed", before.firstSeenAt, rule.reason);
       totals.suppressed++;
     } else {
       rows[at] = openRow(before, before.firstSeenAt, before.lastSeenAt);
-      findings.push(plainFinding(before, "open", before.firstSeenAt));
+      findings[shown++] = plainFinding(before, "open", before.firstSeenAt);
       totals.open++;
     }
   }
 
+  findings.length = shown;
   return { rows, findings: sortDigestFindings(findings), totals };
 }
 
