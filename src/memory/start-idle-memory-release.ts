@@ -46,10 +46,11 @@ export interface IdleMemoryRelease {
 const MB = 1024 * 1024;
 /**
  * Collections in a row that leave the heap as large as it was (V8 still counted the process as
- * allocating: its measure looks back a few seconds), one per idle check, after which it waits
- * for the heap to grow again.
+ * allocating: its measure looks back a few seconds), one every `RETRY_MS` (or every idle check,
+ * if those are further apart), after which it waits for the heap to grow again.
  */
 const MAX_FRUITLESS = 5;
+const RETRY_MS = 2_000;
 
 /**
  * Gives the heap a burst of work left behind back to the system once the process is idle.
@@ -64,10 +65,10 @@ const MAX_FRUITLESS = 5;
  * collection that gave memory back, it runs two full collections, which also shrink the
  * young generation back; at the first idle check after work, a young collection (about a
  * millisecond) makes V8 measure the idle time apart from the burst, so those find its
- * allocation rate low and shrink it the first time. A busy process is left to V8; an idle one collects once per burst (a few
- * tens of milliseconds of a heap this size), not on every check: a collection that gives
- * nothing back is tried again at the next idle checks, at most `MAX_FRUITLESS` times, then not
- * again until the heap grows.
+ * allocation rate low and shrink it the first time. A busy process is left to V8; an idle one
+ * collects once per burst (a few tens of milliseconds of a heap this size), not on every check:
+ * a collection that gives nothing back is tried again every `RETRY_MS` while idle, at most
+ * `MAX_FRUITLESS` times, then not again until the heap grows.
  */
 export function startIdleMemoryRelease({
   collect,
@@ -81,8 +82,10 @@ export function startIdleMemoryRelease({
   let floor = 0;
   /** Idle intervals in a row so far. */
   let idle = 0;
-  /** Collections in a row that gave nothing back. */
+  /** Collections in a row that gave nothing back, and the idle count at the last of them. */
   let fruitless = 0;
+  let triedAt = 0;
+  const retryEvery = Math.max(1, Math.round(RETRY_MS / intervalMs));
   const check = (): boolean => {
     const { committed, used, busy } = sample();
     idle = busy < idleBelow ? idle + 1 : 0;
@@ -90,6 +93,7 @@ export function startIdleMemoryRelease({
     if (idle === 1 && idleIntervals > 1) collect("young");
     if (idle < idleIntervals) return false;
     if (committed - used < slackBytes || committed - floor < slackBytes) return false;
+    if (fruitless > 0 && idle - triedAt < retryEvery) return false;
     // V8 shrinks its young generation in a collection only when the allocation rate it measured
     // since the previous one is low: a second collection right after the first sees nearly none.
     collect();
@@ -99,6 +103,8 @@ export function startIdleMemoryRelease({
       floor = after.committed;
       fruitless = 0;
       idle = 0;
+    } else {
+      triedAt = idle;
     }
     return true;
   };

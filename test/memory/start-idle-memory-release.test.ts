@@ -12,13 +12,13 @@ afterEach(() => {
 });
 
 /** A release whose heap readings and collections the test decides; the timer is far away, checks are called directly. */
-function scripted(readings: HeapSample[], idleIntervals = 1) {
+function scripted(readings: HeapSample[], idleIntervals = 1, intervalMs = 3_600_000) {
   /** The number of readings taken before each full collection, and before each young one. */
   const collections: number[] = [];
   const young: number[] = [];
   let reads = 0;
   const release = startIdleMemoryRelease({
-    intervalMs: 3_600_000,
+    intervalMs,
     idleIntervals,
     slackBytes: 12 * MB,
     idleBelow: 0.1,
@@ -68,6 +68,14 @@ describe("startIdleMemoryRelease", () => {
     expect(collections).toHaveLength(10);
     // Young collections at the first check and at the eighth, whose idle run starts over once the retries end (readings 1 and 13).
     expect(young).toEqual([1, 13]);
+  });
+
+  it("checking every second, tries again every other idle check (every 2 s), five times", () => {
+    const bloated = { committed: 54 * MB, used: 24 * MB, busy: 0.02 };
+    const { release, collections } = scripted([bloated], 3, 1_000);
+    const checks = Array.from({ length: 14 }, () => release.check());
+    expect(checks).toEqual([false, false, true, false, true, false, true, false, true, false, true, false, false, false]);
+    expect(collections).toHaveLength(10);
   });
 
   it("after a collection that gave nothing back, one that does ends the retries", () => {
