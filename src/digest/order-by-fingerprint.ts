@@ -31,10 +31,12 @@ export interface FingerprintOrder {
  * b.fingerprint ? -1 : ...)` gives, in time linear in the items for hexadecimal fingerprints.
  * The items are counted into buckets by the first few characters of their fingerprint (about
  * one bucket per item for hexadecimal ones, so a bucket of SHA-256 fingerprints holds one or
- * two), then each bucket is put in order by comparing whole fingerprints. A bucket key takes
- * each character's `unitValue`, 0 past the end, and 0 after a character of a shared range, so
- * that fingerprints in order always have keys in the same order (not strictly): fingerprints
- * that are not hexadecimal still come out in order, in fewer buckets sorted by comparison.
+ * two), then each bucket is put in order by a next key from the characters that follow and,
+ * where those are equal too, by comparing whole fingerprints (so most are told apart without
+ * reading a scattered string again). A key takes each character's `unitValue`, 0 past the
+ * end, and 0 after a character of a shared range, so that fingerprints in order always have
+ * keys in the same order (not strictly): fingerprints that are not hexadecimal still come out
+ * in order, in fewer buckets sorted by comparison.
  */
 export function orderByFingerprint(items: readonly { fingerprint: string }[]): FingerprintOrder {
   const count = items.length;
@@ -46,13 +48,19 @@ export function orderByFingerprint(items: readonly { fingerprint: string }[]): F
   const keys = new Int32Array(count);
   /** Bucket sizes, then each bucket's end once the items are distributed. */
   const ends = new Int32Array(buckets);
+  /** Each item's next key: the values of the `positions` characters after those of its bucket key. */
+  const nextKeys = new Int32Array(count);
   for (let i = 0; i < count; i++) {
     const fingerprint = items[i]!.fingerprint;
     fingerprints[i] = fingerprint;
     const length = fingerprint.length;
     let key = 0;
     let exact = true;
-    for (let p = 0; p < positions; p++) {
+    for (let p = 0; p < 2 * positions; p++) {
+      if (p === positions) {
+        keys[i] = key;
+        key = 0;
+      }
       let value = 0;
       if (exact && p < length) {
         value = unitValue(fingerprint.charCodeAt(p));
@@ -62,8 +70,8 @@ export function orderByFingerprint(items: readonly { fingerprint: string }[]): F
       }
       key = key * RADIX + value;
     }
-    keys[i] = key;
-    ends[key]!++;
+    nextKeys[i] = key;
+    ends[keys[i]!]!++;
   }
   let sum = 0;
   for (let b = 0; b < buckets; b++) {
@@ -76,25 +84,31 @@ export function orderByFingerprint(items: readonly { fingerprint: string }[]): F
   for (let b = 0; b < buckets; b++) {
     const end = ends[b]!;
     if (end - start > 1) {
-      sortBucket(fingerprints, order, start, end);
+      sortBucket(fingerprints, nextKeys, order, start, end);
       // Only a bucket can hold the same fingerprint twice, next to each other now.
-      for (let k = start + 1; k < end; k++) if (fingerprints[order[k]!] === fingerprints[order[k - 1]!]) repeats[k] = 1;
+      for (let k = start + 1; k < end; k++) {
+        const a = order[k - 1]!;
+        const b = order[k]!;
+        if (nextKeys[a] === nextKeys[b] && fingerprints[a] === fingerprints[b]) repeats[k] = 1;
+      }
     }
     start = end;
   }
   return { order, fingerprints, repeats };
 }
 
-/** Puts `order[lo..hi)` (indexes in increasing order) in order of their fingerprints, stably. */
-function sortBucket(fingerprints: readonly string[], order: Int32Array, lo: number, hi: number): void {
+/** Puts `order[lo..hi)` (indexes in increasing order) in order of their fingerprints, stably: by next key, then by fingerprint. */
+function sortBucket(fingerprints: readonly string[], nextKeys: Int32Array, order: Int32Array, lo: number, hi: number): void {
   if (hi - lo <= SMALL_BUCKET) {
     for (let k = lo + 1; k < hi; k++) {
       const index = order[k]!;
-      const fingerprint = fingerprints[index]!;
+      const key = nextKeys[index]!;
       let j = k - 1;
-      while (j >= lo && fingerprint < fingerprints[order[j]!]!) {
-        order[j + 1] = order[j]!;
-        j--;
+      for (; j >= lo; j--) {
+        const other = order[j]!;
+        const otherKey = nextKeys[other]!;
+        if (key > otherKey || (key === otherKey && !(fingerprints[index]! < fingerprints[other]!))) break;
+        order[j + 1] = other;
       }
       order[j + 1] = index;
     }
@@ -102,9 +116,12 @@ function sortBucket(fingerprints: readonly string[], order: Int32Array, lo: numb
   }
   const part = Array.from(order.subarray(lo, hi));
   part.sort((a, b) => {
-    const x = fingerprints[a]!;
-    const y = fingerprints[b]!;
-    return x < y ? -1 : x > y ? 1 : a - b;
+    const x = nextKeys[a]!;
+    const y = nextKeys[b]!;
+    if (x !== y) return x - y;
+    const u = fingerprints[a]!;
+    const v = fingerprints[b]!;
+    return u < v ? -1 : u > v ? 1 : a - b;
   });
   order.set(part, lo);
 }
