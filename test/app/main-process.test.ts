@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { freePort } from "../support/free-port.js";
 import { processGroupMembers } from "../support/process-group-members.js";
@@ -10,20 +11,24 @@ import { createTestDatabase } from "../support/test-database.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const tsx = join(root, "node_modules/.bin/tsx");
+const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
 const cleanups: Array<() => void> = [];
 afterEach(() => {
   for (const step of cleanups.splice(0).reverse()) step();
 });
 
 /**
- * Starts `src/main.ts` as `npm start` would (the tsx command, which runs the app in a node
- * process of its own), in an empty folder with only the given environment. The wrapper leads a
- * process group, which the test's cleanup ends as a whole: the app's node process included.
+ * Starts `src/main.ts` in an empty folder with only the given environment, either as `npm run dev`
+ * does (`runner: "tsx"`, the default: the tsx command, which runs the app in a node process of its
+ * own and relays signals to it) or as `npm start` runs the built app (`runner: "node"`: one node
+ * process, here with tsx's loader, that takes signals itself). The first process leads a process
+ * group, which the test's cleanup ends as a whole: the app's node process included.
  */
-function startMain(env: Record<string, string>) {
+function startMain(env: Record<string, string>, { runner = "tsx" }: { runner?: "tsx" | "node" } = {}) {
   const cwd = mkdtempSync(join(tmpdir(), "audit-digest-main-"));
   cleanups.push(() => rmSync(cwd, { recursive: true, force: true }));
-  const group = spawnProcessGroup(tsx, [join(root, "src/main.ts")], {
+  const [command, args] = runner === "tsx" ? [tsx, [join(root, "src/main.ts")]] : [process.execPath, ["--import", tsxLoader, join(root, "src/main.ts")]];
+  const group = spawnProcessGroup(command, args, {
     cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? cwd, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -127,7 +132,7 @@ describe("the app process", () => {
       DATA_DIR: dataDir,
       PORT: String(port),
       LOG_FORMAT: "json",
-    });
+    }, { runner: "node" });
     const started = Date.now();
     let ready = false;
     while (!ready && Date.now() - started < 30_000) {
@@ -135,8 +140,7 @@ describe("the app process", () => {
       if (!ready) await new Promise((done) => setTimeout(done, 200));
     }
     expect(ready).toBe(true);
-    // Its workers start after the HTTP server answers; the tsx wrapper relays a signal only once
-    // the app's process answers it, which one busy starting may not do in time.
+    // Its workers start after the HTTP server answers: the signal is sent once they run too.
     expect(await eventually(() => main.output().includes('"msg":"audit-digest started"'), 30_000)).toBe(true);
     main.terminate();
     expect(await main.exited).toBe(0);
