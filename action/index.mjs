@@ -121,6 +121,7 @@ function resolveArtifactLimits(partial2 = {}) {
 // src/artifact/extract-artifact-json.ts
 var ARTIFACT_FILE_NAME = "consumer_artifact.json";
 var RATIO_FLOOR_BYTES = 1024 * 1024;
+var MAX_STEP_BYTES = 32 * 1024;
 
 // src/artifact/parse-hmac-keys.ts
 var MIN_HMAC_KEY_BYTES = 32;
@@ -20190,6 +20191,30 @@ function findUnknownFields(document, { maxWarnings = 50, hitsKnown = false } = {
   return warnings;
 }
 
+// src/artifact/is-relative-path.ts
+var SLASH = 47;
+var BACKSLASH3 = 92;
+var COLON2 = 58;
+var DOT = 46;
+var isDotDot = (text, start, end) => end - start === 2 && text.charCodeAt(start) === DOT && text.charCodeAt(start + 1) === DOT;
+function isRelativePath(path4) {
+  const n = path4.length;
+  if (n === 0) return false;
+  const first = path4.charCodeAt(0);
+  if (first === SLASH) return false;
+  if (n >= 2 && path4.charCodeAt(1) === COLON2 && (first >= 65 && first <= 90 || first >= 97 && first <= 122)) return false;
+  let segmentStart = 0;
+  for (let i = 0; i < n; i++) {
+    const c = path4.charCodeAt(i);
+    if (c < 32) return false;
+    if (c === SLASH || c === BACKSLASH3) {
+      if (isDotDot(path4, segmentStart, i)) return false;
+      segmentStart = i + 1;
+    }
+  }
+  return !isDotDot(path4, segmentStart, n);
+}
+
 // src/artifact/quick-check-hits.ts
 var isSeverity = (value) => value === "medium" || value === "high" || value === "low" || value === "critical";
 var isText = (value, min, max) => typeof value === "string" && value.length >= min && value.length <= max;
@@ -20206,23 +20231,26 @@ function quickCheckHits(hits, maxStringLength) {
       if (!isText(repo, 0, Math.min(HIT_FIELD_LENGTHS.repoMax, maxStringLength)) || !REPOSITORY_NAME_PATTERN.test(repo)) return void 0;
       goodRepos.add(repo);
     }
-    if (!isText(path4, 1, Math.min(HIT_FIELD_LENGTHS.pathMax, maxStringLength)) || !RELATIVE_PATH_PATTERN.test(path4)) return void 0;
+    if (!isText(path4, 1, Math.min(HIT_FIELD_LENGTHS.pathMax, maxStringLength)) || !isRelativePath(path4)) return void 0;
     if (typeof lineNumber !== "number" || !Number.isSafeInteger(lineNumber) || lineNumber < 1) return void 0;
     if (!isText(pattern, 1, Math.min(HIT_FIELD_LENGTHS.patternMax, maxStringLength))) return void 0;
     if (snippet !== void 0 && !isText(snippet, 0, Math.min(HIT_FIELD_LENGTHS.snippetMax, maxStringLength))) return void 0;
     if (severity !== void 0 && !isSeverity(severity)) return void 0;
     if (ruleId !== void 0 && !isText(ruleId, 1, Math.min(HIT_FIELD_LENGTHS.ruleIdMax, maxStringLength))) return void 0;
-    const out = { repo, path: path4, line_number: lineNumber, pattern };
-    if (snippet !== void 0) out.snippet = snippet;
-    out.severity = severity ?? "medium";
-    if (ruleId !== void 0) out.rule_id = ruleId;
-    for (const key in fields) {
-      if (KNOWN_ARTIFACT_FIELDS.hit.has(key)) continue;
-      if (key === "__proto__" || key.length > maxStringLength) return void 0;
-      const value = fields[key];
-      if (typeof value === "string" ? value.length > maxStringLength : hasLongStrings(value, maxStringLength)) return void 0;
-      out[key] = value;
-      unknownFields = true;
+    const level = severity ?? "medium";
+    const out = snippet === void 0 ? ruleId === void 0 ? { repo, path: path4, line_number: lineNumber, pattern, severity: level } : { repo, path: path4, line_number: lineNumber, pattern, severity: level, rule_id: ruleId } : ruleId === void 0 ? { repo, path: path4, line_number: lineNumber, pattern, snippet, severity: level } : { repo, path: path4, line_number: lineNumber, pattern, snippet, severity: level, rule_id: ruleId };
+    const known = 4 + (snippet === void 0 ? 0 : 1) + (severity === void 0 ? 0 : 1) + (ruleId === void 0 ? 0 : 1);
+    let members2 = 0;
+    for (const _key in fields) members2++;
+    if (members2 !== known) {
+      for (const key in fields) {
+        if (KNOWN_ARTIFACT_FIELDS.hit.has(key)) continue;
+        if (key === "__proto__" || key.length > maxStringLength) return void 0;
+        const value = fields[key];
+        if (typeof value === "string" ? value.length > maxStringLength : hasLongStrings(value, maxStringLength)) return void 0;
+        out[key] = value;
+        unknownFields = true;
+      }
     }
     checked[index] = out;
   }
@@ -20986,9 +21014,32 @@ function genericKind(keyword) {
 }
 function isBasicCredential(value) {
   const decoded = Buffer.from(value, "base64").toString("latin1");
-  return /^[\x20-\x7e]{1,512}$/.test(decoded) && decoded.includes(":") && !decoded.startsWith(":");
+  if (!/^[\x20-\x7e]{1,512}$/.test(decoded) || !decoded.includes(":")) return false;
+  return !decoded.startsWith(":") || ADO_PAT_ONLY.test(decoded.slice(1));
 }
 var AUTH_SCHEME = "(?:basic|bearer|token|digest|negotiate|ntlm|hoba|mutual|aws4-hmac-sha256)";
+var startAfter = (extra = "") => String.raw`(?<!(?<!%(?:25){0,2}[0-9A-Fa-f])[A-Za-z0-9${extra}])`;
+var PCT = "%(?:25){0,2}";
+var ENC_SPACE = String.raw`(?:${PCT}20|\+)`;
+var ENC_TOKEN_CHAR = `(?:[A-Za-z0-9._~-]|${PCT}2[BbFf])`;
+var encodedToken68 = (min, max) => `${ENC_TOKEN_CHAR}{${min},${max}}(?:${PCT}3[Dd]){0,2}(?!${ENC_TOKEN_CHAR}|${PCT}3[Dd])`;
+function percentDecode(value) {
+  let out = value;
+  for (let i = 0; i < 3 && out.includes("%"); i++) {
+    out = out.replace(/%([0-9A-Fa-f]{2})/g, (_m, hex3) => String.fromCharCode(parseInt(hex3, 16)));
+  }
+  return out;
+}
+var ADO_PAT_84 = "[A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4}";
+var ADO_PAT_52 = "(?=[a-z2-7]{0,51}[g-z])[a-z2-7]{52}";
+var ADO_PAT = `(?:${ADO_PAT_84}|${ADO_PAT_52})(?![A-Za-z0-9])`;
+var ADO_PAT_ONLY = new RegExp(`^${ADO_PAT}$`);
+function namesAzureDevOps(name) {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase().split(/[^a-z0-9]+/).filter((w) => w !== "");
+  if (words.some((w) => w === "pat" || w === "ado" || w === "azdo" || w === "vsts")) return true;
+  const joined = words.join("");
+  return joined.includes("azuredevops") || joined.includes("visualstudio") || joined.includes("systemaccesstoken");
+}
 var RULES = [
   {
     // PEM/OpenSSH/PGP private key blocks (RSA, EC, DSA, OPENSSH, ENCRYPTED, PGP … BLOCK), up to
@@ -21020,11 +21071,15 @@ var RULES = [
     pattern: /(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})/g
   },
   {
-    // GitLab personal access tokens: glpat- and at least 20 characters (newer tokens add
-    // dot-separated parts).
+    // GitLab tokens by their published prefixes: personal, project, group and impersonation
+    // access tokens (glpat-), OAuth application secrets (gloas-), deploy tokens (gldt-), runner
+    // authentication tokens (glrt-), CI/CD job tokens (glcbt-), trigger tokens (glptt-), feed
+    // tokens (glft-), incoming mail tokens (glimt-), agent for Kubernetes tokens (glagent-),
+    // SCIM tokens (glsoat-) and feature flags client tokens (glffct-); then at least 20
+    // characters (newer tokens add dot-separated parts).
     kind: "gitlab-token",
-    name: "GitLab personal access tokens (glpat-)",
-    pattern: /glpat-[A-Za-z0-9_.-]{20,200}/g
+    name: "GitLab tokens (glpat-, glrt-, glcbt-, gldt-, glptt-, gloas-, …)",
+    pattern: /gl(?:pat|oas|dt|rt|cbt|ptt|ft|imt|agent|soat|ffct)-[A-Za-z0-9_.-]{20,200}/g
   },
   {
     // AWS access key ids: 4-character prefix (AKIA long-term, ASIA temporary, and the other
@@ -21085,7 +21140,7 @@ var RULES = [
     // Google OAuth 2.0 access tokens: ya29. and base64url characters (usually 150 to 250).
     kind: "google-oauth-access-token",
     name: "Google OAuth access tokens (ya29.)",
-    pattern: /(?<![A-Za-z0-9])ya29\.[A-Za-z0-9_-]{20,2048}/g
+    pattern: new RegExp(String.raw`${startAfter()}ya29\.[A-Za-z0-9_-]{20,2048}`, "g")
   },
   {
     // Stripe secret and restricted keys, live and test: sk_live_, sk_test_, rk_live_, rk_test_.
@@ -21151,7 +21206,7 @@ var RULES = [
     // Hugging Face access tokens: hf_ and 34 letters.
     kind: "huggingface-token",
     name: "Hugging Face tokens (hf_)",
-    pattern: /(?<![A-Za-z0-9])hf_[A-Za-z]{34}(?![A-Za-z0-9])/g
+    pattern: new RegExp(`${startAfter()}hf_[A-Za-z]{34}(?![A-Za-z0-9])`, "g")
   },
   {
     // PyPI API tokens: pypi- and a macaroon whose base64 starts with the issuer pypi.org.
@@ -21170,6 +21225,79 @@ var RULES = [
     kind: "digitalocean-token",
     name: "DigitalOcean tokens (dop_v1_, doo_v1_, dor_v1_)",
     pattern: /do[opr]_v1_[a-f0-9]{64}/g
+  },
+  {
+    // Twilio API keys: SK and 32 hex digits.
+    kind: "twilio-api-key",
+    name: "Twilio API keys (SK…)",
+    pattern: new RegExp(`${startAfter()}SK[0-9a-fA-F]{32}(?![A-Za-z0-9])`, "g")
+  },
+  {
+    // HashiCorp Vault service, batch and recovery tokens: hvs., hvb., hvr. and base64url.
+    kind: "hashicorp-vault-token",
+    name: "HashiCorp Vault tokens (hvs., hvb., hvr.)",
+    pattern: new RegExp(`${startAfter()}hv[sbr]\\.[A-Za-z0-9_-]{24,500}`, "g")
+  },
+  {
+    // HCP Terraform (Terraform Cloud) and Terraform Enterprise API tokens:
+    // 14 characters, `.atlasv1.`, then 60 to 70 more.
+    kind: "terraform-cloud-token",
+    name: "HCP Terraform / Terraform Cloud API tokens (….atlasv1.…)",
+    pattern: new RegExp(`${startAfter()}[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70}`, "g"),
+    hint: ".atlasv1."
+  },
+  {
+    // Pulumi access tokens: pul- and 40 hex digits.
+    kind: "pulumi-access-token",
+    name: "Pulumi access tokens (pul-)",
+    pattern: /pul-[a-f0-9]{40}(?![A-Za-z0-9])/g
+  },
+  {
+    // Postman API keys: PMAK-, 24 hex digits, a dash, 34 hex digits.
+    kind: "postman-api-key",
+    name: "Postman API keys (PMAK-)",
+    pattern: /PMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34}/g
+  },
+  {
+    // Grafana Cloud access policy tokens (glc_ and base64) and Grafana service account tokens
+    // (glsa_, 32 base62 characters, _, 8 hex digits).
+    kind: "grafana-token",
+    name: "Grafana tokens (glc_, glsa_)",
+    pattern: /(?:glc_[A-Za-z0-9+/]{32,1024}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})/g
+  },
+  {
+    // Sentry organization auth tokens (sntrys_ and a base64 JSON document, so sntrys_eyJ) and
+    // user auth tokens (sntryu_ and 64 hex digits).
+    kind: "sentry-token",
+    name: "Sentry auth tokens (sntrys_, sntryu_)",
+    pattern: /(?:sntrys_eyJ[A-Za-z0-9+/=_-]{30,4000}|sntryu_[a-f0-9]{64})/g
+  },
+  {
+    // Doppler tokens: dp.pt. (personal), dp.ct. (CLI), dp.st. (service, optionally with the
+    // environment's slug: dp.st.prd.…), dp.sa. (service account), dp.scim., dp.audit., then 40 to
+    // 44 base62 characters.
+    kind: "doppler-token",
+    name: "Doppler tokens (dp.pt., dp.st., dp.sa., dp.ct., …)",
+    pattern: /dp\.(?:pt|ct|st|sa|scim|audit)\.(?:[a-z0-9_-]{1,64}\.)?[A-Za-z0-9]{40,44}(?![A-Za-z0-9])/g
+  },
+  {
+    // age secret keys: AGE-SECRET-KEY-1 and 58 characters of the bech32 alphabet.
+    kind: "age-secret-key",
+    name: "age secret keys (AGE-SECRET-KEY-1…)",
+    pattern: /AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}/g
+  },
+  {
+    // Atlassian (Jira, Confluence, Bitbucket Cloud) API tokens: ATATT3 and about 186 base64url
+    // characters.
+    kind: "atlassian-api-token",
+    name: "Atlassian API tokens (ATATT3…)",
+    pattern: /ATATT3[A-Za-z0-9_=-]{150,250}/g
+  },
+  {
+    // New Relic user API keys: NRAK- and 27 upper-case base36 characters.
+    kind: "new-relic-api-key",
+    name: "New Relic user API keys (NRAK-)",
+    pattern: /NRAK-[A-Z0-9]{27}(?![A-Za-z0-9])/g
   },
   {
     // Azure storage (and Cosmos DB) connection strings:
@@ -21215,13 +21343,63 @@ var RULES = [
     // characters of [A-Za-z0-9_~.-]. Text glued to the end (`….txt`) does not hide it.
     kind: "azure-client-secret",
     name: "Azure (Entra ID) client secrets (…Q~…)",
-    pattern: /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}/g
+    pattern: new RegExp(`${startAfter("_~.-")}[A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}`, "g")
+  },
+  {
+    // Azure DevOps personal access tokens in the newer 84-character form, found by the `AZDO`
+    // signature at positions 77 to 80 of a run of exactly 84 letters and digits.
+    kind: "azure-devops-pat",
+    name: "Azure DevOps personal access tokens (84 characters with AZDO; classic 52 where named or in a dev.azure.com URL)",
+    pattern: new RegExp(`${startAfter()}${ADO_PAT_84}(?![A-Za-z0-9])`, "g"),
+    hint: "AZDO"
+  },
+  {
+    // Azure DevOps tokens, either form, as a URL's password or user before an Azure DevOps host:
+    // `https://user:<PAT>@dev.azure.com/…`, `https://<PAT>@org.visualstudio.com/…`.
+    kind: "azure-devops-pat",
+    name: "Azure DevOps personal access tokens (84 characters with AZDO; classic 52 where named or in a dev.azure.com URL)",
+    pattern: new RegExp(
+      String.raw`(?<pre>(?<![A-Za-z0-9+.-])https?://(?:[^\s:/?#@"'\x60<>[\]]{0,256}:)?)(?<secret>${ADO_PAT})` + String.raw`(?<post>@(?:[A-Za-z0-9-]{1,63}\.){0,4}(?:dev\.azure\.com|visualstudio\.com)(?![A-Za-z0-9.-]))`,
+      "g"
+    ),
+    replace: keepAround("azure-devops-pat")
+  },
+  {
+    // Classic (52-character) Azure DevOps tokens where they are assigned to a name that says so:
+    // `ADO_PAT=…`, `AZURE_DEVOPS_EXT_PAT: …`, `"vstsPat": "…"`, `SYSTEM_ACCESSTOKEN=…`. A run of
+    // 52 base32 characters alone is not taken for one.
+    kind: "azure-devops-pat",
+    name: "Azure DevOps personal access tokens (84 characters with AZDO; classic 52 where named or in a dev.azure.com URL)",
+    // The match starts at the separator and looks back for the name, so the name is only read
+    // where a separator is.
+    pattern: new RegExp(
+      String.raw`(?<pre>(?:=>|:=|[:=])(?<=(?<![A-Za-z0-9])(?<name>[A-Za-z][A-Za-z0-9_.-]{0,47})["']?\s{0,4}(?:=>|:=|[:=]))\s{0,4}["']?)` + String.raw`(?<secret>${ADO_PAT})`,
+      "g"
+    ),
+    replace: (g) => namesAzureDevOps(g.name ?? "") ? `${g.pre}${placeholder("azure-devops-pat")}` : void 0
   },
   {
     // JSON Web Tokens: base64url header and payload (both JSON objects, so `eyJ`), signature.
     kind: "jwt",
     name: "JSON Web Tokens (eyJ….eyJ….…)",
-    pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g
+    pattern: new RegExp(String.raw`${startAfter("_-")}eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`, "g")
+  },
+  {
+    // URL-encoded Authorization (and Proxy-Authorization) values, in query strings, form bodies
+    // and logged request lines: `Authorization%3A%20Bearer%20…`, `authorization%3Dbasic%20…`,
+    // `%22Authorization%22%3A%22token%20…`, `authorization=Bearer+…` (hex in either case, also
+    // encoded twice). The scheme is kept; without one the value must look like a credential.
+    kind: "authorization",
+    name: "Authorization header values (Basic, Bearer, token, …; also URL-encoded)",
+    pattern: new RegExp(
+      String.raw`(?<pre>${startAfter()}(?:proxy-)?authorization(?:(?:${PCT}22)?${PCT}3[AD](?:${PCT}22)?${ENC_SPACE}{0,4}(?<scheme>${AUTH_SCHEME}${ENC_SPACE}{1,4})?` + String.raw`|[:=]\s{0,4}(?<spaced>${AUTH_SCHEME}${ENC_SPACE}{1,4})))(?<secret>${encodedToken68(6, 2048)})`,
+      "gi"
+    ),
+    replace: (g) => {
+      const secret = percentDecode(g.secret ?? "");
+      if (g.scheme === void 0 && g.spaced === void 0 && (secret.length < 16 || !/[0-9]/.test(secret))) return void 0;
+      return `${g.pre}${placeholder("authorization")}`;
+    }
   },
   {
     // HTTP Authorization (and Proxy-Authorization) header values, as a header line, a JSON or
@@ -21251,11 +21429,28 @@ var RULES = [
     replace: keepAround("bearer-token")
   },
   {
+    // URL-encoded Bearer tokens: `Bearer%20…`, `Bearer+…` (form-encoded), with a digit.
+    kind: "bearer-token",
+    name: "Bearer tokens",
+    pattern: new RegExp(String.raw`(?<pre>${startAfter()}[Bb]earer${ENC_SPACE}{1,4})(?<secret>${encodedToken68(20, 2048)})`, "g"),
+    replace: (g) => /[0-9]/.test(percentDecode(g.secret ?? "")) ? `${g.pre}${placeholder("bearer-token")}` : void 0
+  },
+  {
     // HTTP Basic credentials anywhere: `Basic <base64 of user:password>` (RFC 7617).
     kind: "basic-auth",
     name: "HTTP Basic credentials (Basic <base64 user:password>)",
     pattern: /(?<pre>(?<![A-Za-z0-9])[Bb]asic\s{1,4})(?<secret>[A-Za-z0-9+/]{4,1024}={0,2})(?![A-Za-z0-9+/=])/g,
     replace: (g) => isBasicCredential(g.secret ?? "") ? `${g.pre}${placeholder("basic-auth")}` : void 0
+  },
+  {
+    // URL-encoded HTTP Basic credentials: `Basic%20<base64, with %2B %2F %3D>`.
+    kind: "basic-auth",
+    name: "HTTP Basic credentials (Basic <base64 user:password>)",
+    pattern: new RegExp(
+      String.raw`(?<pre>${startAfter()}[Bb]asic${ENC_SPACE}{1,4})(?<secret>(?:[A-Za-z0-9]|${PCT}2[BbFf]){4,1024}(?:${PCT}3[Dd]){0,2})(?![A-Za-z0-9]|${PCT}(?:2[BbFf]|3[Dd]))`,
+      "g"
+    ),
+    replace: (g) => isBasicCredential(percentDecode(g.secret ?? "")) ? `${g.pre}${placeholder("basic-auth")}` : void 0
   },
   {
     // Passwords in URLs (basic auth, database connection URLs): scheme://user:password@host keeps
@@ -21274,6 +21469,19 @@ var RULES = [
     name: "Credentials in URL query strings (password=, token=, api_key=, …)",
     pattern: /(?<pre>[?&](?:password|passwd|pwd|secret|client_secret|token|access_token|refresh_token|private_token|api_key|apikey|key)=)(?!\[REDACTED:|\$\{|\{\{)(?<secret>[^&#\s"'`<>]{1,512})/gi,
     replace: keepAround("url-query-secret")
+  },
+  {
+    // The same credentials in URL-encoded text (a URL inside a query parameter, a logged
+    // request line): `%26access_token%3D…`, `token%3D…`, also encoded twice (`%253D`). The value
+    // ends at an encoded `&`, `#`, space, quote or angle bracket.
+    kind: "url-query-secret",
+    name: "Credentials in URL query strings (password=, token=, api_key=, …)",
+    pattern: new RegExp(
+      String.raw`(?<pre>${startAfter("_")}(?:password|passwd|pwd|secret|client_secret|token|access_token|refresh_token|private_token|api_key|apikey|key)${PCT}3D)` + String.raw`(?!\[REDACTED:|\$\{|\{\{|${PCT}(?:5B|24|7B))(?<secret>(?:[^&#\s"'\x60<>%]|%(?!(?:25){0,2}(?:26|23|20|22|27|3C|3E|0A|0D|09))(?:25){0,2}[0-9A-F]{2}){1,512})`,
+      "gi"
+    ),
+    replace: keepAround("url-query-secret"),
+    hint: "%"
   },
   {
     // Passwords in ADO.NET, ODBC and JDBC connection strings: `…;Password=…;` (or `Pwd=`).
