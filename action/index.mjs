@@ -20191,30 +20191,6 @@ function findUnknownFields(document, { maxWarnings = 50, hitsKnown = false } = {
   return warnings;
 }
 
-// src/artifact/is-relative-path.ts
-var SLASH = 47;
-var BACKSLASH3 = 92;
-var COLON2 = 58;
-var DOT = 46;
-var isDotDot = (text, start, end) => end - start === 2 && text.charCodeAt(start) === DOT && text.charCodeAt(start + 1) === DOT;
-function isRelativePath(path4) {
-  const n = path4.length;
-  if (n === 0) return false;
-  const first = path4.charCodeAt(0);
-  if (first === SLASH) return false;
-  if (n >= 2 && path4.charCodeAt(1) === COLON2 && (first >= 65 && first <= 90 || first >= 97 && first <= 122)) return false;
-  let segmentStart = 0;
-  for (let i = 0; i < n; i++) {
-    const c = path4.charCodeAt(i);
-    if (c < 32) return false;
-    if (c === SLASH || c === BACKSLASH3) {
-      if (isDotDot(path4, segmentStart, i)) return false;
-      segmentStart = i + 1;
-    }
-  }
-  return !isDotDot(path4, segmentStart, n);
-}
-
 // src/artifact/quick-check-hits.ts
 var isSeverity = (value) => value === "medium" || value === "high" || value === "low" || value === "critical";
 var isText = (value, min, max) => typeof value === "string" && value.length >= min && value.length <= max;
@@ -20231,7 +20207,7 @@ function quickCheckHits(hits, maxStringLength) {
       if (!isText(repo, 0, Math.min(HIT_FIELD_LENGTHS.repoMax, maxStringLength)) || !REPOSITORY_NAME_PATTERN.test(repo)) return void 0;
       goodRepos.add(repo);
     }
-    if (!isText(path4, 1, Math.min(HIT_FIELD_LENGTHS.pathMax, maxStringLength)) || !isRelativePath(path4)) return void 0;
+    if (!isText(path4, 1, Math.min(HIT_FIELD_LENGTHS.pathMax, maxStringLength)) || !RELATIVE_PATH_PATTERN.test(path4)) return void 0;
     if (typeof lineNumber !== "number" || !Number.isSafeInteger(lineNumber) || lineNumber < 1) return void 0;
     if (!isText(pattern, 1, Math.min(HIT_FIELD_LENGTHS.patternMax, maxStringLength))) return void 0;
     if (snippet !== void 0 && !isText(snippet, 0, Math.min(HIT_FIELD_LENGTHS.snippetMax, maxStringLength))) return void 0;

@@ -2,8 +2,6 @@ import type { Hit } from "./consumer-artifact-schema.js";
 import { FingerprintCounter, fingerprintStart } from "./fingerprint-counter.js";
 import { FingerprintKeyBuffer } from "./fingerprint-key-buffer.js";
 
-export { normalizeSnippet } from "./normalize-snippet.js";
-
 /** The fields of a hit that make up its identity. */
 export type FingerprintInput = Pick<Hit, "repo" | "path" | "pattern"> & Partial<Pick<Hit, "snippet" | "rule_id">>;
 

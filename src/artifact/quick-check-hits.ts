@@ -1,7 +1,6 @@
 import type { Hit, Severity } from "./consumer-artifact-schema.js";
-import { HIT_FIELD_LENGTHS, KNOWN_ARTIFACT_FIELDS, REPOSITORY_NAME_PATTERN } from "./consumer-artifact-schema.js";
+import { HIT_FIELD_LENGTHS, KNOWN_ARTIFACT_FIELDS, REPOSITORY_NAME_PATTERN, RELATIVE_PATH_PATTERN } from "./consumer-artifact-schema.js";
 import { hasLongStrings } from "./find-long-strings.js";
-import { isRelativePath } from "./is-relative-path.js";
 
 export interface QuickCheckedHits {
   /** The hits as `hitSchema` outputs them: known fields in schema order, the default severity, then unknown fields. */
@@ -37,7 +36,7 @@ export function quickCheckHits(hits: readonly unknown[], maxStringLength: number
       if (!isText(repo, 0, Math.min(HIT_FIELD_LENGTHS.repoMax, maxStringLength)) || !REPOSITORY_NAME_PATTERN.test(repo)) return undefined;
       goodRepos.add(repo);
     }
-    if (!isText(path, 1, Math.min(HIT_FIELD_LENGTHS.pathMax, maxStringLength)) || !isRelativePath(path)) return undefined;
+    if (!isText(path, 1, Math.min(HIT_FIELD_LENGTHS.pathMax, maxStringLength)) || !RELATIVE_PATH_PATTERN.test(path)) return undefined;
     if (typeof lineNumber !== "number" || !Number.isSafeInteger(lineNumber) || lineNumber < 1) return undefined;
     if (!isText(pattern, 1, Math.min(HIT_FIELD_LENGTHS.patternMax, maxStringLength))) return undefined;
     if (snippet !== undefined && !isText(snippet, 0, Math.min(HIT_FIELD_LENGTHS.snippetMax, maxStringLength))) return undefined;

@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Hit } from "../../src/artifact/consumer-artifact-schema.js";
-import { fingerprintHit, fingerprintHits, normalizeSnippet, type FingerprintInput } from "../../src/artifact/fingerprint-hit.js";
+import { fingerprintHit, fingerprintHits, type FingerprintInput } from "../../src/artifact/fingerprint-hit.js";
+import { normalizeSnippet } from "../../src/artifact/normalize-snippet.js";
 
 const hit = (overrides: Partial<Hit> = {}): Hit => ({
   repo: "acme/web",
