@@ -1,3 +1,5 @@
+// First: loads `pg` without its runtime check loading fetch (see the module).
+import "./db/load-pg.js";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { EnvConfigError, loadEnvConfig } from "./config/load-env-config.js";
