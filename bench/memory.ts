@@ -13,8 +13,13 @@ import { createBenchDatabase } from "./support/create-bench-database.js";
 import { startAppProcess, startBareProbotProcess, type AppProcess } from "./support/start-app-process.js";
 
 const root = resolve(import.meta.dirname, "..");
-/** How long a process runs after it answers before its idle RSS is read; the same for every process. */
-const SETTLE_MS = 12_000;
+/**
+ * How long a process runs after it answers before its idle RSS is read; the same for every
+ * process. Long enough for V8's memory reducer, which compacts the heap 8 s after a process's
+ * last full collection: the bare app's runs about 8 s after it answers, the app's (after its
+ * own idle collection) about 16 s, and neither process's RSS moves much after that.
+ */
+const SETTLE_MS = 24_000;
 /** Idle RSS is the median of one sample a second over the last seconds of the settle time. */
 const IDLE_SAMPLES = 5;
 const INGESTS = 1_000;
