@@ -125,25 +125,32 @@ class PathRadixSort<T extends Sortable> {
     }
     // Skip the prefix all these paths share (one pass, instead of a counting pass per character).
     const depth = shared + this.sharedPrefix(lo, hi, shared);
-    counts.fill(0);
+    // `counts` is all zeros between calls; only the range of codes that occur is counted, summed
+    // and walked (a bucket of paths that go on with digits spans 10 codes, not 257), then cleared.
+    let low = BUCKETS;
+    let high = 0;
     for (let k = lo; k < hi; k++) {
       const index = order[k]!;
       const at = starts[index]! + depth;
       const code = at < starts[index + 1]! ? units[at]! + 1 : 0;
       if (code >= BUCKETS) {
+        if (low <= high) counts.fill(0, low, high + 1);
         this.comparisonSort(lo, hi, depth);
         return;
       }
       counts[code]!++;
+      if (code < low) low = code;
+      if (code > high) high = code;
     }
     if (counts[0] === size) {
       // The same path throughout: line, fingerprint and position decide.
+      counts[0] = 0;
       this.comparisonSort(lo, hi, depth);
       return;
     }
     // Bucket starts, then a stable distribution into the scratch buffer and back.
     let sum = lo;
-    for (let b = 0; b < BUCKETS; b++) {
+    for (let b = low; b <= high; b++) {
       const bucketSize = counts[b]!;
       counts[b] = sum;
       sum += bucketSize;
@@ -157,8 +164,9 @@ class PathRadixSort<T extends Sortable> {
     order.set(scratch.subarray(lo, hi), lo);
     // `counts[b]` is now the end of bucket b. Bucket 0 holds the paths equal to the shared prefix.
     let start = lo;
-    for (let b = 0; b < BUCKETS; b++) {
+    for (let b = low; b <= high; b++) {
       const end = counts[b]!;
+      counts[b] = 0;
       if (end - start > 1) {
         if (b === 0) this.comparisonSort(start, end, depth);
         else this.pending.push(start, end, depth + 1);
