@@ -7,8 +7,8 @@ import { createRequire } from "node:module";
  *
  * When it is loaded, `pg` asks whether it runs in a Cloudflare Worker: Node 21 and later answer
  * through `navigator.userAgent`; Node 20 has no `navigator`, so `pg` constructs a `Response`,
- * and the first touch of that global makes Node load undici (about 6 MB of resident memory,
- * WebAssembly included) in every process, needed or not. While `pg` loads, `Response` is
+ * and the first touch of that global makes Node load undici (about 4 MB of resident memory,
+ * its WebAssembly included) in every process, needed or not. While `pg` loads, `Response` is
  * hidden, so the check answers "not Cloudflare" as it does on later Node versions; the global
  * is put back as it was (still loaded on first use), and Octokit's first request loads undici
  * when a process really fetches. A `ROLE=web` process on PostgreSQL never does.
@@ -18,15 +18,12 @@ import { createRequire } from "node:module";
  */
 function loadPg(): void {
   const descriptor = Object.getOwnPropertyDescriptor(globalThis, "Response");
-  if (descriptor === undefined || !descriptor.configurable) {
-    createRequire(import.meta.url)("pg");
-    return;
-  }
-  Object.defineProperty(globalThis, "Response", { value: undefined, configurable: true, writable: true });
+  const hide = descriptor?.configurable === true;
+  if (hide) Object.defineProperty(globalThis, "Response", { value: undefined, configurable: true, writable: true });
   try {
     createRequire(import.meta.url)("pg");
   } finally {
-    Object.defineProperty(globalThis, "Response", descriptor);
+    if (hide) Object.defineProperty(globalThis, "Response", descriptor);
   }
 }
 

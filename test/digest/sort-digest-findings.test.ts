@@ -41,6 +41,28 @@ describe("sortDigestFindings", () => {
     );
   });
 
+  it("orders large groups whose paths stay within one byte per character, so buckets are split again and again, exactly as compareDigestFindings does (property)", () => {
+    // No character beyond U+00FF: no bucket falls back to comparing, and every bucket of more
+    // than a few findings is split by its next character, one radix step after another.
+    const bytePiece = fc.constantFrom("src/", "dir", "1", "10", "2", "/", "file", ".ts", "\u00ff", "a", "b", "a/b");
+    const deep = fc.record({
+      severity: fc.constantFrom<DigestSeverity>("low", "high"),
+      repo: fc.constantFrom("o/a", "o/b"),
+      path: fc.array(bytePiece, { minLength: 1, maxLength: 6 }).map((pieces) => pieces.join("")),
+      line: fc.constantFrom(1, 2, 3),
+      fingerprint: fc.constantFrom("a", "b"),
+      id: fc.nat(),
+    });
+    fc.assert(
+      fc.property(fc.array(deep, { minLength: 100, maxLength: 400 }), (findings) => {
+        const expected = [...findings].sort(compareDigestFindings);
+        const sorted = sortDigestFindings([...findings]);
+        return sorted.length === expected.length && sorted.every((f, k) => f === expected[k]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("orders thousands of findings shaped like a real scan exactly as compareDigestFindings does", () => {
     const severities = ["low", "medium", "high", "critical"] as const;
     const findings = Array.from({ length: 20_000 }, (_, i) => ({
