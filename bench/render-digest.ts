@@ -1,6 +1,6 @@
 import { fingerprintHits } from "../src/artifact/fingerprint-hit.js";
 import { parseArtifact } from "../src/artifact/parse-artifact.js";
-import { computeDigestState, type DigestStateInput } from "../src/digest/compute-digest-state.js";
+import { computeDigestState, type DigestStateInput, type DigestStateRow } from "../src/digest/compute-digest-state.js";
 import type { DigestHit } from "../src/digest/digest-finding.js";
 import { renderDigest, type DigestView } from "../src/digest/render-digest.js";
 import { toDigestHits } from "../src/digest/to-digest-hits.js";
@@ -28,12 +28,17 @@ function digestHits(findings: number): DigestHit[] {
 
 /**
  * An update like a real one: the previous scan had 95% of today's findings plus 2% that are
- * gone now, so today's has new, still-open and resolved findings.
+ * gone now, so today's has new, still-open and resolved findings. The stored rows are what
+ * `loadFindingStates` gives: objects read from the database in order of fingerprint, with
+ * strings of their own. (The rows of the previous call itself would share the hits' strings,
+ * so comparing a stored fingerprint with a hit's would end at the first pointer check, and
+ * they would lie in memory in the hits' order: a layout no update gets.)
  */
 function stateInput(hits: readonly DigestHit[]): DigestStateInput {
   const kept = hits.slice(0, Math.floor(hits.length * 0.95));
   const gone = hits.slice(0, Math.floor(hits.length * 0.02)).map((h) => ({ ...h, fingerprint: `gone-${h.fingerprint}`, path: `old/${h.path}` }));
-  const previous = computeDigestState({ previous: [], hits: [...kept, ...gone], complete: true, now: PREVIOUS_AT, generatedAt: PREVIOUS_AT }).rows;
+  const computed = computeDigestState({ previous: [], hits: [...kept, ...gone], complete: true, now: PREVIOUS_AT, generatedAt: PREVIOUS_AT }).rows;
+  const previous = JSON.parse(JSON.stringify(computed)) as DigestStateRow[];
   return { previous, hits, complete: true, now: NOW_AT, generatedAt: NOW_AT };
 }
 

@@ -57,7 +57,10 @@ export interface DigestState {
   rows: DigestStateRow[];
   /**
    * What this update shows: new, open, suppressed and just-resolved findings, in the
-   * canonical order. Findings resolved at an earlier update are not repeated.
+   * canonical order. Findings resolved at an earlier update are not repeated. A finding shown
+   * with its row's status (every one but a `new` one) is that row itself, one object instead of
+   * two, so it carries the row's `lastSeenAt` (and `resolvedAt`) as well: at 100,000 findings
+   * that is about 10 MB less to allocate and collect on each update.
    */
   findings: DigestFinding[];
   totals: DigestTotals;
@@ -95,12 +98,11 @@ function stateRow(
   return row;
 }
 
-/** A finding as the digest shows it: the hit's fields, its status and since when it is known. */
-function shownFinding(source: DigestHit, status: DigestFinding["status"], firstSeenAt: string, suppressedReason?: string): DigestFinding {
+/** A finding the digest shows as new: the hit's fields, its status and since when it is known. */
+function newFinding(source: DigestHit, firstSeenAt: string): DigestFinding {
   const finding = hitData(source) as DigestFinding;
-  finding.status = status;
+  finding.status = "new";
   finding.firstSeenAt = firstSeenAt;
-  if (suppressedReason !== undefined) finding.suppressedReason = suppressedReason;
   return finding;
 }
 
@@ -119,17 +121,6 @@ function openRow(source: DigestHit, firstSeenAt: string, lastSeenAt: string): Di
       : { fingerprint: source.fingerprint, repo: source.repo, path: source.path, line: source.line, pattern: source.pattern, severity: source.severity, snippet, sha, status: "open", firstSeenAt, lastSeenAt };
   }
   return stateRow(source, "open", firstSeenAt, lastSeenAt);
-}
-
-/** `shownFinding(source, status, firstSeenAt)` for the usual shapes of a hit, as one object literal each (see `openRow`). */
-function plainFinding(source: DigestHit, status: DigestFinding["status"], firstSeenAt: string): DigestFinding {
-  const { snippet, sha } = source;
-  if (source.ruleId === undefined && snippet !== undefined) {
-    return sha === undefined
-      ? { fingerprint: source.fingerprint, repo: source.repo, path: source.path, line: source.line, pattern: source.pattern, severity: source.severity, snippet, status, firstSeenAt }
-      : { fingerprint: source.fingerprint, repo: source.repo, path: source.path, line: source.line, pattern: source.pattern, severity: source.severity, snippet, sha, status, firstSeenAt };
-  }
-  return shownFinding(source, status, firstSeenAt);
 }
 
 function pathMatches(rulePath: string, path: string): boolean {
@@ -281,16 +272,21 @@ export function computeDigestState(input: DigestStateInput): DigestState {
     const firstSeenAt = hitFirstSeen[index] ?? generatedAt;
     const rule = suppression(hit);
     if (rule !== undefined) {
-      rows[at] = stateRow(hit, "suppressed", firstSeenAt, generatedAt, { suppressedReason: rule.reason });
-      findings[shown++] = shownFinding(hit, "suppressed", firstSeenAt, rule.reason);
+      const row = stateRow(hit, "suppressed", firstSeenAt, generatedAt, { suppressedReason: rule.reason });
+      rows[at] = row;
+      findings[shown++] = row;
       totals.suppressed++;
       continue;
     }
-    const status = hitWasOpen[index] === 1 ? "open" : "new";
-    rows[at] = openRow(hit, firstSeenAt, generatedAt);
-    findings[shown++] = plainFinding(hit, status, firstSeenAt);
+    const row = openRow(hit, firstSeenAt, generatedAt);
+    rows[at] = row;
     totals.open++;
-    if (status === "new") totals.new++;
+    if (hitWasOpen[index] === 1) {
+      findings[shown++] = row;
+    } else {
+      findings[shown++] = newFinding(hit, firstSeenAt);
+      totals.new++;
+    }
   }
 
   // Stored fingerprints this scan does not report.
@@ -303,21 +299,24 @@ export function computeDigestState(input: DigestStateInput): DigestState {
       continue;
     }
     if (complete) {
-      rows[at] = stateRow(before, "resolved", before.firstSeenAt, before.lastSeenAt, { resolvedAt: generatedAt });
+      const row = stateRow(before, "resolved", before.firstSeenAt, before.lastSeenAt, { resolvedAt: generatedAt });
+      rows[at] = row;
       if (before.status === "open") {
-        findings[shown++] = plainFinding(before, "resolved", before.firstSeenAt);
+        findings[shown++] = row;
         totals.resolved++;
       }
       continue;
     }
     const rule = suppression(before);
     if (rule !== undefined) {
-      rows[at] = stateRow(before, "suppressed", before.firstSeenAt, before.lastSeenAt, { suppressedReason: rule.reason });
-      findings[shown++] = shownFinding(before, "suppressed", before.firstSeenAt, rule.reason);
+      const row = stateRow(before, "suppressed", before.firstSeenAt, before.lastSeenAt, { suppressedReason: rule.reason });
+      rows[at] = row;
+      findings[shown++] = row;
       totals.suppressed++;
     } else {
-      rows[at] = openRow(before, before.firstSeenAt, before.lastSeenAt);
-      findings[shown++] = plainFinding(before, "open", before.firstSeenAt);
+      const row = openRow(before, before.firstSeenAt, before.lastSeenAt);
+      rows[at] = row;
+      findings[shown++] = row;
       totals.open++;
     }
   }

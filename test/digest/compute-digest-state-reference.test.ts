@@ -28,7 +28,16 @@ function hitFields(source: DigestHit): DigestHit {
 
 const byFingerprint = (a: { fingerprint: string }, b: { fingerprint: string }) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0);
 
-/** The diff as the rules state it, one fingerprint at a time through maps, then sorted. */
+/** `row`, once it is added to `rows`. */
+function pushed(rows: DigestStateRow[], row: DigestStateRow): DigestStateRow {
+  rows.push(row);
+  return row;
+}
+
+/**
+ * The diff as the rules state it, one fingerprint at a time through maps, then sorted. A
+ * finding shown with its row's status (all but a new one) is that row: one object, not two.
+ */
 function referenceDigestState(input: DigestStateInput): DigestState {
   const nowMs = Date.parse(input.now);
   const ruleFor = (hit: DigestHit) => (input.suppressions ?? []).find((rule) => ruleApplies(rule, hit, nowMs));
@@ -45,15 +54,17 @@ function referenceDigestState(input: DigestStateInput): DigestState {
     const firstSeenAt = stored?.firstSeenAt ?? at;
     const rule = ruleFor(hit);
     if (rule) {
-      rows.push({ ...hitFields(hit), status: "suppressed", firstSeenAt, lastSeenAt: at, suppressedReason: rule.reason });
-      findings.push({ ...hitFields(hit), status: "suppressed", firstSeenAt, suppressedReason: rule.reason });
+      findings.push(pushed(rows, { ...hitFields(hit), status: "suppressed", firstSeenAt, lastSeenAt: at, suppressedReason: rule.reason }));
       totals.suppressed++;
     } else {
-      const status = stored?.status === "open" ? "open" : "new";
-      rows.push({ ...hitFields(hit), status: "open", firstSeenAt, lastSeenAt: at });
-      findings.push({ ...hitFields(hit), status, firstSeenAt });
+      const row = pushed(rows, { ...hitFields(hit), status: "open", firstSeenAt, lastSeenAt: at });
       totals.open++;
-      if (status === "new") totals.new++;
+      if (stored?.status === "open") {
+        findings.push(row);
+      } else {
+        findings.push({ ...hitFields(hit), status: "new", firstSeenAt });
+        totals.new++;
+      }
     }
   }
   for (const [fingerprint, stored] of before) {
@@ -62,20 +73,18 @@ function referenceDigestState(input: DigestStateInput): DigestState {
     if (stored.status === "resolved") {
       rows.push({ ...stored });
     } else if (input.complete) {
-      rows.push({ ...hitFields(stored), status: "resolved", ...carried, resolvedAt: at });
+      const row = pushed(rows, { ...hitFields(stored), status: "resolved", ...carried, resolvedAt: at });
       if (stored.status === "open") {
-        findings.push({ ...hitFields(stored), status: "resolved", firstSeenAt: stored.firstSeenAt });
+        findings.push(row);
         totals.resolved++;
       }
     } else {
       const rule = ruleFor(stored);
       if (rule) {
-        rows.push({ ...hitFields(stored), status: "suppressed", ...carried, suppressedReason: rule.reason });
-        findings.push({ ...hitFields(stored), status: "suppressed", firstSeenAt: stored.firstSeenAt, suppressedReason: rule.reason });
+        findings.push(pushed(rows, { ...hitFields(stored), status: "suppressed", ...carried, suppressedReason: rule.reason }));
         totals.suppressed++;
       } else {
-        rows.push({ ...hitFields(stored), status: "open", ...carried });
-        findings.push({ ...hitFields(stored), status: "open", firstSeenAt: stored.firstSeenAt });
+        findings.push(pushed(rows, { ...hitFields(stored), status: "open", ...carried }));
         totals.open++;
       }
     }
@@ -87,6 +96,12 @@ function referenceDigestState(input: DigestStateInput): DigestState {
 function expectSameState(actual: DigestState, expected: DigestState): void {
   expect(actual).toStrictEqual(expected);
   expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
+  // Which findings are their rows, and which are objects of their own.
+  const sharing = (state: DigestState) => {
+    const rows = new Set<object>(state.rows);
+    return state.findings.map((finding) => rows.has(finding));
+  };
+  expect(sharing(actual)).toEqual(sharing(expected));
 }
 
 const TIMES = ["2024-05-01T00:00:00Z", "2024-05-02T00:00:00Z", "2024-05-03T00:00:00Z"];
