@@ -1,9 +1,10 @@
+import { crc32 } from "node:zlib";
 import type { UnzipFile } from "fflate";
 import { Unzip, UnzipInflate } from "fflate";
 import type { ArtifactError } from "./artifact-error.js";
 import type { ArtifactLimits } from "./artifact-limits.js";
 import { resolveArtifactLimits } from "./artifact-limits.js";
-import { findZipSymlink } from "./find-zip-symlink.js";
+import { readZipDirectory, type ZipDirectoryEntry } from "./read-zip-directory.js";
 import { zipEntryNameProblem } from "./zip-entry-name-problem.js";
 
 /** The file the producer puts at the root of the uploaded artifact. */
@@ -48,7 +49,8 @@ const quote = (name: string): string => JSON.stringify(name.length > 200 ? `${na
 /**
  * Finds `consumer_artifact.json` at the root of a zip archive and returns its bytes.
  * Refuses archives with unsafe entry names, too many entries, too large declared or
- * actual sizes, or a suspicious compression ratio. Decompression is streamed in small
+ * actual sizes, a suspicious compression ratio, or a central directory that contradicts the
+ * entries (see `directoryDisagreement`). Decompression is streamed in small
  * steps and stops as soon as a cap is exceeded, so a zip bomb never expands in memory.
  */
 export function extractArtifactJson(zip: Uint8Array, options: ExtractArtifactOptions = {}): ExtractArtifactResult {
@@ -90,14 +92,18 @@ export function streamArtifactJson(zip: Uint8Array, onData: (chunk: Uint8Array) 
     );
   }
   if (zip.byteLength < 4 || zip[0] !== 0x50 || zip[1] !== 0x4b) return failWith("zip_invalid", "not a zip archive");
-  const symlink = findZipSymlink(zip, limits.maxZipEntries);
-  if (symlink !== undefined) return failWith("zip_unsafe_entry", `archive entry ${quote(symlink)} is refused: symbolic link`);
+  // The central directory at the end says what other tools show; the unzip below reads the
+  // entries' own headers, which do not carry the Unix mode.
+  const directory = readZipDirectory(zip, limits.maxZipEntries);
+  const symlink = directory?.find((entry) => entry.symlink);
+  if (symlink !== undefined) return failWith("zip_unsafe_entry", `archive entry ${quote(symlink.name)} is refused: symbolic link`);
 
   let failure: { code: ArtifactError["code"]; message: string } | undefined;
   const names: string[] = [];
   let declaredTotal = 0;
   let found = false;
   let finished = false;
+  let checksum = 0;
 
   const onArtifactFile = (file: UnzipFile): void => {
     if (found) {
@@ -143,6 +149,7 @@ export function streamArtifactJson(zip: Uint8Array, onData: (chunk: Uint8Array) 
         file.terminate();
         return;
       }
+      checksum = crc32(data, checksum);
       onData(data);
       if (final) finished = true;
     };
@@ -199,5 +206,46 @@ export function streamArtifactJson(zip: Uint8Array, onData: (chunk: Uint8Array) 
     );
   }
   if (!finished) return failWith("zip_invalid", `archive ends inside ${ARTIFACT_FILE_NAME}`);
+  const disagreement = directoryDisagreement({ directory, names, checksum, bytesInflated: stats.bytesInflated, maxEntries: limits.maxZipEntries });
+  if (disagreement !== undefined) return failWith("zip_invalid", disagreement);
   return { ok: true, stats };
+}
+
+/**
+ * Where the archive's central directory contradicts what the unzip read: the entries' own
+ * headers, in order, and the artifact's bytes. Tools that list and extract an archive by its
+ * directory (`unzip`, a file manager, whoever downloads the artifact to look at it) would show such an archive
+ * differently from what was checked: other entries, or other bytes under the artifact's name
+ * (one way to build a zip bomb of overlapping entries, and one way to smuggle a document past
+ * review). A damaged archive fails here too. Undefined when they agree.
+ */
+function directoryDisagreement({
+  directory,
+  names,
+  checksum,
+  bytesInflated,
+  maxEntries,
+}: {
+  directory: readonly ZipDirectoryEntry[] | undefined;
+  names: readonly string[];
+  checksum: number;
+  bytesInflated: number;
+  maxEntries: number;
+}): string | undefined {
+  if (directory === undefined) return "archive has no readable central directory (the list of entries at its end): it is damaged or cut short";
+  const listed = directory.length > maxEntries ? `more than ${maxEntries}` : String(directory.length);
+  if (directory.length !== names.length) {
+    return `archive holds ${names.length} ${names.length === 1 ? "entry" : "entries"} but its central directory lists ${listed}`;
+  }
+  const differs = names.findIndex((name, i) => directory[i]!.name !== name);
+  if (differs >= 0) {
+    return `archive entry ${differs + 1} is ${quote(names[differs]!)} but its central directory lists ${quote(directory[differs]!.name)} there`;
+  }
+  const artifact = directory.find((entry) => entry.name === ARTIFACT_FILE_NAME)!;
+  if (artifact.crc32 !== checksum) return `${ARTIFACT_FILE_NAME} does not match the CRC-32 its archive records: the archive is damaged or was altered`;
+  // A ZIP64 size (0xffffffff here) is not read; the limits keep real artifacts far below it.
+  if (artifact.uncompressedSize !== 0xffffffff && artifact.uncompressedSize !== bytesInflated) {
+    return `${ARTIFACT_FILE_NAME} expands to ${bytesInflated} bytes but its archive records ${artifact.uncompressedSize}`;
+  }
+  return undefined;
 }

@@ -104,6 +104,8 @@ async function ingestThroughWebhook(world: World, input: Parameters<typeof compl
   await waitFor(`the gate check of ${input.repository}@${run.headSha.slice(-4)}`, () =>
     world.sim.checkRuns(input.repository, { headSha: run.headSha }).find((check) => check.status === "completed"),
   );
+  // The ledger row is written after the check run completes: the ingest is over once its job is.
+  await jobsSettled(world.app.db);
   return run;
 }
 

@@ -502,6 +502,18 @@ function twiceListed(): Uint8Array {
   return Buffer.concat(parts);
 }
 
+/**
+ * A stored (not deflated) archive whose artifact had one byte changed inside it after it was
+ * made: still valid JSON, but no longer what the archive's CRC-32 records.
+ */
+function alteredAfterZipping(): Uint8Array {
+  const zip = zipSync({ "consumer_artifact.json": validJson() }, { level: 0 });
+  const at = Buffer.from(zip).indexOf('"audit_id":"') + '"audit_id":"'.length;
+  const out = zip.slice();
+  out[at] = out[at] === 0x61 ? 0x62 : 0x61;
+  return out;
+}
+
 /** Sets the uncompressed size the local header of entry `index` declares. */
 function declareSize(zip: Uint8Array, index: number, size: number): Uint8Array {
   const out = zip.slice();
@@ -739,6 +751,7 @@ describe("hostile artifacts uploaded to a run", () => {
     { name: "a repeated member name", zip: () => zipOf(encode(JSON.stringify(clone()).replace('"audit_id":', '"audit_id":"other","audit_id":'))), says: "`audit_id` member name appears more than once" },
     { name: "an unpaired surrogate in a path", zip: () => zipOf(encode(JSON.stringify(setAt(clone(), ["org_unregistered_hits", 0, "path"], "src/\uD800.ts")))), says: "`org_unregistered_hits[0].path` string holds an unpaired UTF-16 surrogate" },
     { name: "no artifact at the root", zip: () => archive([["out/consumer_artifact.json", validJson()]]), says: "has no consumer_artifact.json at its root" },
+    { name: "an artifact altered inside its archive", zip: alteredAfterZipping, says: "does not match the CRC-32 its archive records" },
   ];
 
   it("fail the check run with a message naming the problem, each of them", async () => {
