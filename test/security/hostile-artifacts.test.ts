@@ -514,6 +514,25 @@ function alteredAfterZipping(): Uint8Array {
   return out;
 }
 
+/** Where the central directory starts and its end record is. */
+function directoryAt(zip: Uint8Array): { start: number; end: number } {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  for (let end = zip.byteLength - 22; end >= 0; end--) {
+    if (view.getUint32(end, true) === 0x06054b50) return { start: view.getUint32(end + 16, true), end };
+  }
+  throw new Error("the archive has no end record");
+}
+
+/** The archive with the first character of the name its central directory gives entry `index` changed (its own header keeps the name). */
+function renamedInDirectory(zip: Uint8Array, index: number): Uint8Array {
+  const out = zip.slice();
+  const view = new DataView(out.buffer);
+  let at = directoryAt(zip).start;
+  for (let i = 0; i < index; i++) at += 46 + view.getUint16(at + 28, true) + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+  out[at + 46] = out[at + 46] === 0x78 ? 0x79 : 0x78;
+  return out;
+}
+
 /** Sets the uncompressed size the local header of entry `index` declares. */
 function declareSize(zip: Uint8Array, index: number, size: number): Uint8Array {
   const out = zip.slice();
@@ -627,6 +646,27 @@ const cheapZip: fc.Arbitrary<ZipCase> = fc.oneof(
     note: spelling.endsWith("/") ? "no artifact" : `only ${JSON.stringify(spelling)}`,
   })),
   fc.constant({ scenario: "missing or misplaced artifact", zip: twiceListed(), expected: { codes: ["zip_duplicate_artifact"], mention: "more than once" }, note: "consumer_artifact.json twice" }),
+  fc.record({ others: companions, which: fc.nat() }).map(({ others, which }) => {
+    const entries: Array<[string, Uint8Array]> = [...Object.entries(others), ["consumer_artifact.json", validJson()]];
+    const index = which % entries.length;
+    return {
+      scenario: "archives their central directory contradicts",
+      zip: renamedInDirectory(archive(entries), index),
+      expected: { codes: ["zip_invalid"], mention: `archive entry ${index + 1} is ${JSON.stringify(entries[index]![0])} but its central directory lists` },
+      note: `entry ${index + 1} of ${entries.length} renamed in the directory`,
+    };
+  }),
+  fc.record({ others: companions, at: fc.nat() }).map(({ others, at: offset }) => {
+    const zip = archive([...Object.entries(others), ["consumer_artifact.json", validJson()]]);
+    const { start } = directoryAt(zip);
+    const cut = start + (offset % (zip.byteLength - start));
+    return {
+      scenario: "archives their central directory contradicts",
+      zip: zip.subarray(0, cut),
+      expected: { codes: ["zip_invalid"], mention: "archive has no readable central directory" },
+      note: `cut at byte ${cut} of ${zip.byteLength}, inside the central directory`,
+    };
+  }),
   fc.record({ at: fc.nat(), level: fc.constantFrom(0, 6) }).map(({ at: offset, level }) => {
     const zip = zipSync({ "consumer_artifact.json": validJson() }, { level });
     const cut = offset % firstEntryEnd(zip);
@@ -716,7 +756,7 @@ describe("hostile artifacts", () => {
     expect(tally(scenario).crashed).toBe(0);
   });
 
-  it(`refuses ${RUNS.hostileZip} hostile archives (bombs, unsafe names, symlinks, missing, truncated, random) and names the limit or the entry`, async () => {
+  it(`refuses ${RUNS.hostileZip} hostile archives (bombs, unsafe names, symlinks, missing, contradicted by their directory, truncated, random) and names the limit or the entry`, async () => {
     await fc.assert(
       fc.asyncProperty(hostileZip, async ({ scenario, zip, expected, note }) => {
         tally(scenario).cases++;
@@ -725,7 +765,7 @@ describe("hostile artifacts", () => {
       }),
       { numRuns: RUNS.hostileZip, timeout: CASE_TIMEOUT_MS, markInterruptAsFailure: true },
     );
-    const zipScenarios = ["zip bombs", "unsafe entry names", "symlinks", "missing or misplaced artifact", "truncated or random archives"];
+    const zipScenarios = ["zip bombs", "unsafe entry names", "symlinks", "missing or misplaced artifact", "archives their central directory contradicts", "truncated or random archives"];
     expect(zipScenarios.map((s) => tally(s).crashed)).toEqual(zipScenarios.map(() => 0));
     expect(zipScenarios.map((s) => tally(s).cases).every((n) => n > 0)).toBe(true);
   });
