@@ -18,6 +18,8 @@ export interface ZipDirectoryEntry {
   uncompressedSize: number;
 }
 
+const utf8 = new TextDecoder();
+
 const u16 = (zip: Uint8Array, at: number): number => zip[at]! | (zip[at + 1]! << 8);
 const u32 = (zip: Uint8Array, at: number): number => (u16(zip, at) | (u16(zip, at + 2) << 16)) >>> 0;
 
@@ -41,7 +43,7 @@ export function readZipDirectory(zip: Uint8Array, maxEntries: number): ZipDirect
     if (next > zip.byteLength) return undefined;
     const nameBytes = zip.subarray(at + ENTRY_HEADER_SIZE, at + ENTRY_HEADER_SIZE + nameLength);
     entries.push({
-      name: (u16(zip, at + 8) & UTF8_NAME) !== 0 ? new TextDecoder().decode(nameBytes) : Buffer.from(nameBytes).toString("latin1"),
+      name: (u16(zip, at + 8) & UTF8_NAME) !== 0 ? utf8.decode(nameBytes) : Buffer.from(nameBytes).toString("latin1"),
       symlink: ((u32(zip, at + 38) >>> 16) & FILE_TYPE_MASK) === SYMBOLIC_LINK,
       crc32: u32(zip, at + 16),
       uncompressedSize: u32(zip, at + 24),

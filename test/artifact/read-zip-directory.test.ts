@@ -2,20 +2,12 @@ import { strToU8, zipSync, type ZippableFile } from "fflate";
 import { describe, expect, it } from "vitest";
 import { extractArtifactJson } from "../../src/artifact/extract-artifact-json.js";
 import { readZipDirectory } from "../../src/artifact/read-zip-directory.js";
+import { zipDirectoryLayout } from "../support/zip-directory-layout.js";
 
 const UNIX = 3;
 const link = (target: string): ZippableFile => [strToU8(target), { os: UNIX, attrs: (0o120777 << 16) >>> 0 }];
 const file = (text: string): ZippableFile => [strToU8(text), { os: UNIX, attrs: (0o100644 << 16) >>> 0 }];
 const ARTIFACT = '{"schema_version":1,"audit_id":"org-audit"}';
-
-/** Offsets of the end record and of the central directory's first entry. */
-function directoryOffsets(zip: Uint8Array): { end: number; start: number } {
-  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
-  for (let end = zip.byteLength - 22; end >= 0; end--) {
-    if (view.getUint32(end, true) === 0x06054b50) return { end, start: view.getUint32(end + 16, true) };
-  }
-  throw new Error("no end record");
-}
 
 function refusal(zip: Uint8Array): { code: string; message: string } {
   const result = extractArtifactJson(zip);
@@ -60,7 +52,7 @@ describe("the central directory", () => {
 
   it("must list the entries the archive holds: an archive without one is refused as damaged", () => {
     const zip = zipSync({ "consumer_artifact.json": strToU8(ARTIFACT) }, { level: 0 });
-    const { start } = directoryOffsets(zip);
+    const { start } = zipDirectoryLayout(zip);
     expect(refusal(zip.subarray(0, start))).toEqual({
       path: "",
       code: "zip_invalid",
@@ -71,11 +63,8 @@ describe("the central directory", () => {
   it("must name the entries as their own headers do, in the same order", () => {
     const zip = zipSync({ "consumer_artifact.json": strToU8(ARTIFACT), "readme.txt": strToU8("hello") }, { level: 0 });
     const renamed = zip.slice();
-    const { start } = directoryOffsets(zip);
-    // The directory's second entry: after the first one's header, name, extra field and comment.
-    const view = new DataView(renamed.buffer);
-    const second = start + 46 + view.getUint16(start + 28, true) + view.getUint16(start + 30, true) + view.getUint16(start + 32, true);
-    renamed.set(strToU8("secret.txt"), second + 46);
+    // The name the directory gives the second entry (same length as "readme.txt").
+    renamed.set(strToU8("secret.txt"), zipDirectoryLayout(zip).entry(1) + 46);
     expect(refusal(renamed)).toMatchObject({
       code: "zip_invalid",
       message: 'archive entry 2 is "readme.txt" but its central directory lists "secret.txt" there',
@@ -84,7 +73,7 @@ describe("the central directory", () => {
 
   it("must list as many entries as the archive holds: overlapping entries that only the directory shows are refused", () => {
     const zip = zipSync({ "consumer_artifact.json": strToU8(ARTIFACT) }, { level: 0 });
-    const { end, start } = directoryOffsets(zip);
+    const { end, start } = zipDirectoryLayout(zip);
     const entry = zip.subarray(start, end);
     // A second directory entry pointing at the same local data under another name, as overlapping-entry zip bombs do.
     const twin = entry.slice();
@@ -111,7 +100,7 @@ describe("the central directory", () => {
       message: "consumer_artifact.json does not match the CRC-32 its archive records: the archive is damaged or was altered",
     });
     const resized = zip.slice();
-    const { start } = directoryOffsets(zip);
+    const { start } = zipDirectoryLayout(zip);
     new DataView(resized.buffer).setUint32(start + 24, ARTIFACT.length + 1, true);
     expect(refusal(resized)).toMatchObject({
       code: "zip_invalid",

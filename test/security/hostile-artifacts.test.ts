@@ -10,6 +10,7 @@ import { makeArtifact } from "../artifact/make-artifact.js";
 import { runCliInMemory, type CliRun } from "../cli/run-cli-in-memory.js";
 import { createAppHarness, OWNER, REPO } from "../support/app-harness.js";
 import { recordReliabilityFigures } from "../support/reliability-report.js";
+import { zipDirectoryLayout } from "../support/zip-directory-layout.js";
 
 /**
  * Hostile artifacts, generated: a valid artifact (test/artifact/make-artifact.ts) and one
@@ -514,22 +515,11 @@ function alteredAfterZipping(): Uint8Array {
   return out;
 }
 
-/** Where the central directory starts and its end record is. */
-function directoryAt(zip: Uint8Array): { start: number; end: number } {
-  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
-  for (let end = zip.byteLength - 22; end >= 0; end--) {
-    if (view.getUint32(end, true) === 0x06054b50) return { start: view.getUint32(end + 16, true), end };
-  }
-  throw new Error("the archive has no end record");
-}
-
 /** The archive with the first character of the name its central directory gives entry `index` changed (its own header keeps the name). */
 function renamedInDirectory(zip: Uint8Array, index: number): Uint8Array {
   const out = zip.slice();
-  const view = new DataView(out.buffer);
-  let at = directoryAt(zip).start;
-  for (let i = 0; i < index; i++) at += 46 + view.getUint16(at + 28, true) + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
-  out[at + 46] = out[at + 46] === 0x78 ? 0x79 : 0x78;
+  const name = zipDirectoryLayout(zip).entry(index) + 46;
+  out[name] = out[name] === 0x78 ? 0x79 : 0x78;
   return out;
 }
 
@@ -658,7 +648,7 @@ const cheapZip: fc.Arbitrary<ZipCase> = fc.oneof(
   }),
   fc.record({ others: companions, at: fc.nat() }).map(({ others, at: offset }) => {
     const zip = archive([...Object.entries(others), ["consumer_artifact.json", validJson()]]);
-    const { start } = directoryAt(zip);
+    const { start } = zipDirectoryLayout(zip);
     const cut = start + (offset % (zip.byteLength - start));
     return {
       scenario: "archives their central directory contradicts",
