@@ -18,8 +18,6 @@ export interface ZipDirectoryEntry {
   uncompressedSize: number;
 }
 
-const utf8 = new TextDecoder();
-
 const u16 = (zip: Uint8Array, at: number): number => zip[at]! | (zip[at + 1]! << 8);
 const u32 = (zip: Uint8Array, at: number): number => (u16(zip, at) | (u16(zip, at + 2) << 16)) >>> 0;
 
@@ -35,6 +33,7 @@ export function readZipDirectory(zip: Uint8Array, maxEntries: number): ZipDirect
   if (end === undefined) return undefined;
   const count = u16(zip, end + 10);
   const entries: ZipDirectoryEntry[] = [];
+  const utf8 = new TextDecoder();
   let at = u32(zip, end + 16);
   for (let entry = 0; entry < Math.min(count, maxEntries + 1); entry++) {
     if (at + ENTRY_HEADER_SIZE > zip.byteLength || u32(zip, at) !== CENTRAL_DIRECTORY_ENTRY) return undefined;
