@@ -14,24 +14,40 @@ function cpuMs(): number {
 }
 
 /**
+ * CPU time spent warming up before the timed iterations: enough calls for the engine to have
+ * optimized the functions being timed (a few hundred at 1,000 findings), whatever their size.
+ */
+const WARM_UP_MS = 400;
+
+/**
  * Median CPU time in milliseconds of each function (the process's user + system time, so the
- * garbage collector's helper threads count), over a fixed number of iterations after one
- * warm-up round. CPU time, not wall time: on a machine busy with other processes a long call
- * is preempted more often than a short one, which inflates wall-time ratios between sizes; on
- * a quiet machine CPU time is close to wall time for this single-threaded work (a little above
- * it while the garbage collector works in parallel). The functions take turns within
- * each iteration, so a slow phase of the machine affects the baseline and the subjects alike
- * and their ratio stays meaningful.
+ * garbage collector's helper threads count), over a fixed number of iterations after warm-up
+ * rounds that last WARM_UP_MS of CPU time (at least one). Without them the first size timed
+ * would be measured partly before the engine optimized it: at 1,000 findings a median of 21
+ * calls after a single warm-up ran 2–3× the optimized time, and by different amounts in
+ * different runs, so every ratio to that size was flattered and swung between runs. CPU time,
+ * not wall time: on a machine busy with other processes a long call is preempted more often
+ * than a short one, which inflates wall-time ratios between sizes; on a quiet machine CPU time
+ * is close to wall time for this single-threaded work (a little above it while the garbage
+ * collector works in parallel). The functions take turns within each iteration, so a slow
+ * phase of the machine affects the baseline and the subjects alike and their ratio stays
+ * meaningful.
  */
 export function timeMedian<K extends string>(functions: Record<K, () => unknown>, iterations: number): Record<K, number> {
   const names = Object.keys(functions) as K[];
+  const round = (): void => {
+    for (const name of names) sink.push(functions[name]());
+    sink.length = 0;
+  };
+  const warmUpStart = cpuMs();
+  do round();
+  while (cpuMs() - warmUpStart < WARM_UP_MS);
   const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
-  for (let round = 0; round <= iterations; round++) {
+  for (let iteration = 0; iteration < iterations; iteration++) {
     for (const name of names) {
       const start = cpuMs();
       sink.push(functions[name]());
-      const elapsed = cpuMs() - start;
-      if (round > 0) samples[name].push(elapsed);
+      samples[name].push(cpuMs() - start);
       sink.length = 0;
     }
   }
