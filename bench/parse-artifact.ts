@@ -34,7 +34,7 @@ export function benchParseArtifact(): BenchTable {
           return result.ok ? fingerprintHits(result.artifact.org_unregistered_hits) : result;
         },
       },
-      iterations,
+      { iterations },
     );
     return { hits, iterations, bytes: bytes.byteLength, ...times };
   });

@@ -59,7 +59,7 @@ export function benchRenderDigest(): BenchTable {
         compute: () => computeDigestState(input),
         render: () => renderDigest(view),
       },
-      iterations,
+      { iterations },
     );
     return { findings, iterations, bodyLength, ...times };
   });

@@ -14,15 +14,23 @@ function cpuMs(): number {
 }
 
 /**
- * CPU time spent warming up before the timed iterations: enough calls for the engine to have
- * optimized the functions being timed (a few hundred at 1,000 findings), whatever their size.
+ * CPU time spent warming up before the timed iterations, unless the caller says otherwise:
+ * enough calls for the engine to have optimized the functions being timed (a few hundred at
+ * 1,000 findings), whatever their size.
  */
 const WARM_UP_MS = 400;
+
+export interface TimeMedianOptions {
+  /** Timed rounds, after the warm-up. */
+  iterations: number;
+  /** CPU time of warm-up rounds before timing (at least one round); default WARM_UP_MS. */
+  warmUpMs?: number;
+}
 
 /**
  * Median CPU time in milliseconds of each function (the process's user + system time, so the
  * garbage collector's helper threads count), over a fixed number of iterations after warm-up
- * rounds that last WARM_UP_MS of CPU time (at least one). Without them the first size timed
+ * rounds that last `warmUpMs` of CPU time (at least one). Without them the first size timed
  * would be measured partly before the engine optimized it: at 1,000 findings a median of 21
  * calls after a single warm-up ran 2–3× the optimized time, and by different amounts in
  * different runs, so every ratio to that size was flattered and swung between runs. CPU time,
@@ -33,7 +41,10 @@ const WARM_UP_MS = 400;
  * phase of the machine affects the baseline and the subjects alike and their ratio stays
  * meaningful.
  */
-export function timeMedian<K extends string>(functions: Record<K, () => unknown>, iterations: number): Record<K, number> {
+export function timeMedian<K extends string>(
+  functions: Record<K, () => unknown>,
+  { iterations, warmUpMs = WARM_UP_MS }: TimeMedianOptions,
+): Record<K, number> {
   const names = Object.keys(functions) as K[];
   const round = (): void => {
     for (const name of names) sink.push(functions[name]());
@@ -41,7 +52,7 @@ export function timeMedian<K extends string>(functions: Record<K, () => unknown>
   };
   const warmUpStart = cpuMs();
   do round();
-  while (cpuMs() - warmUpStart < WARM_UP_MS);
+  while (cpuMs() - warmUpStart < warmUpMs);
   const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
   for (let iteration = 0; iteration < iterations; iteration++) {
     for (const name of names) {
