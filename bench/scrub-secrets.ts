@@ -85,7 +85,7 @@ const LARGE = 100_000;
 const ITERATIONS = 5;
 /**
  * Warm-up per input: the inputs run one after another through the same scrubber, which the first
- * ones have warmed already, and 70-odd inputs at the default 400 ms would add half a minute.
+ * ones have warmed already, and about 70 inputs at the default 400 ms would add half a minute.
  */
 const WARM_UP_MS = 40;
 
