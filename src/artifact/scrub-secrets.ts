@@ -21,7 +21,10 @@
  * boundary may also start right after a percent escape, and Authorization values, Bearer and
  * Basic credentials and query string credentials are also read URL-encoded (`%3A`, `%3D`, `%20`
  * or `+`, hex in either case, encoded up to three times), as query strings and logged request
- * lines carry them. No pattern matches a placeholder, so scrubbing scrubbed text changes nothing.
+ * lines carry them. Any other secret URL-encoded in a run of URL characters (a webhook URL or a
+ * URL with a password passed as a parameter, a token with escaped characters of its own) is
+ * found in the run's decoded text, and only its own stretch of the run is replaced. No pattern
+ * matches a placeholder, so scrubbing scrubbed text changes nothing.
  */
 
 /** The prefix every placeholder starts with; text already redacted is left as it is. */
@@ -634,11 +637,8 @@ function applyRule(text: string, rule: SecretRule): string {
   });
 }
 
-/**
- * Replaces every secret found in `text` with a typed placeholder such as
- * `[REDACTED:github-token]`. Idempotent: scrubbing scrubbed text changes nothing.
- */
-export function scrubSecrets(text: string): string {
+/** Applies every rule, pass after pass, until nothing changes. */
+function scrubPlainText(text: string): string {
   // A placeholder can give a neighbouring secret the boundary one of the patterns asks for,
   // so passes repeat until nothing changes (in practice one or two passes).
   let out = text;
@@ -649,6 +649,93 @@ export function scrubSecrets(text: string): string {
     out = next;
   }
   return out;
+}
+
+/**
+ * A run of the characters a URL is written with (RFC 3986's unreserved and reserved ones, and
+ * `%`): where a URL-encoded URL, query or JSON value lies. Brackets are left out, so a run ends
+ * at a placeholder.
+ */
+const URL_RUN = /[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+/g;
+const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/;
+/** Levels of percent-encoding read, as the encoded rules read them (`%253A` is `:` encoded twice). */
+const ENCODING_LEVELS = 3;
+
+/** The value of a hexadecimal digit's code unit, or -1 for any other. */
+function hexDigit(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  const lower = code | 32;
+  return lower >= 97 && lower <= 102 ? lower - 87 : -1;
+}
+
+/**
+ * `text` with one level of percent escapes decoded, and for each decoded character where it
+ * starts in the original run (`from` maps `text` to the run; one more entry for the end), or
+ * undefined when `text` holds no escape.
+ */
+function decodeEscapes(text: string, from: Int32Array): { text: string; from: Int32Array } | undefined {
+  if (!PERCENT_ESCAPE.test(text)) return undefined;
+  const length = text.length;
+  const codes = new Uint16Array(length);
+  const starts = new Int32Array(length + 1);
+  let count = 0;
+  for (let i = 0; i < length; count++) {
+    starts[count] = from[i]!;
+    const high = text.charCodeAt(i) === 37 && i + 2 < length ? hexDigit(text.charCodeAt(i + 1)) : -1;
+    const low = high < 0 ? -1 : hexDigit(text.charCodeAt(i + 2));
+    if (low >= 0) {
+      codes[count] = high * 16 + low;
+      i += 3;
+    } else {
+      codes[count] = text.charCodeAt(i);
+      i += 1;
+    }
+  }
+  starts[count] = from[length]!;
+  let decoded = "";
+  for (let i = 0; i < count; i += 8192) decoded += String.fromCharCode(...codes.subarray(i, Math.min(i + 8192, count)));
+  return { text: decoded, from: starts.subarray(0, count + 1) };
+}
+
+/**
+ * A URL-encoded run scrubbed as its decoded text reads: a URL with a password or a webhook URL
+ * passed as a query parameter (`cb=https%3A%2F%2Fhooks.slack.com%2Fservices%2F…`), a token whose
+ * own characters are escaped (`ghp%5F…`). When the decoded text holds a secret, the stretch from
+ * its first to its last changed character is replaced by its scrubbed, decoded text; the run's
+ * text before and after that keeps its encoding.
+ */
+function scrubEncodedRun(run: string): string {
+  let decoded = run;
+  let from: Int32Array = Int32Array.from({ length: run.length + 1 }, (_, i) => i);
+  for (let level = 0; level < ENCODING_LEVELS; level++) {
+    const next = decodeEscapes(decoded, from);
+    if (next === undefined) break;
+    decoded = next.text;
+    from = next.from;
+  }
+  if (decoded === run) return run;
+  const scrubbed = scrubPlainText(decoded);
+  if (scrubbed === decoded) return run;
+  const shorter = Math.min(decoded.length, scrubbed.length);
+  let head = 0;
+  while (head < shorter && decoded.charCodeAt(head) === scrubbed.charCodeAt(head)) head++;
+  let tail = 0;
+  while (tail < shorter - head && decoded.charCodeAt(decoded.length - 1 - tail) === scrubbed.charCodeAt(scrubbed.length - 1 - tail)) tail++;
+  return run.slice(0, from[head]) + scrubbed.slice(head, scrubbed.length - tail) + run.slice(from[decoded.length - tail]);
+}
+
+/**
+ * Replaces every secret found in `text` with a typed placeholder such as
+ * `[REDACTED:github-token]`. Idempotent: scrubbing scrubbed text changes nothing.
+ *
+ * The text is scrubbed as it is, then each URL-encoded run in it is scrubbed as it reads
+ * decoded (`scrubEncodedRun`), for the secrets that only show once decoded.
+ */
+export function scrubSecrets(text: string): string {
+  const plain = scrubPlainText(text);
+  if (!plain.includes("%")) return plain;
+  const decoded = plain.replace(URL_RUN, (run) => (run.includes("%") ? scrubEncodedRun(run) : run));
+  return decoded === plain ? plain : scrubPlainText(decoded);
 }
 
 /** Whether `text` holds anything `scrubSecrets` would redact. */

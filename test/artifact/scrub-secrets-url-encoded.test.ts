@@ -57,6 +57,62 @@ describe("scrubSecrets on URL-encoded text", () => {
     expect(scrubSecrets(`x%3D${hf}`)).toBe("x%3D[REDACTED:huggingface-token]");
   });
 
+  it("redacts secrets that only show once the text is decoded, and keeps the rest encoded", () => {
+    const hook = "https://hooks.slack" + ".com/services/T" + fill(8, "QW3E") + "/B" + fill(8, "RT4Y") + "/" + fill(24, "Uk5m");
+    const cases: [string, string][] = [
+      [`cb=${encodeURIComponent(hook)}&state=1`, "cb=[REDACTED:slack-webhook-url]&state=1"],
+      [`cb=${encodeURIComponent(encodeURIComponent(hook))}&state=1`, "cb=[REDACTED:slack-webhook-url]&state=1"],
+      [
+        `u=${encodeURIComponent("https://deploy:Enc0ded-Passw0rd@db.example.com/x")}&y=1`,
+        "u=https%3A%2F%2Fdeploy%3A[REDACTED:url-password]%40db.example.com%2Fx&y=1",
+      ],
+      [
+        `dsn=${encodeURIComponent(encodeURIComponent("postgres://app:Enc0ded-Passw0rd@db.internal:5432/prod"))}`,
+        "dsn=postgres%253A%252F%252Fapp%253A[REDACTED:url-password]%2540db.internal%253A5432%252Fprod",
+      ],
+      [`x=${ghp.replace("_", "%5F")}&y=1`, "x=[REDACTED:github-token]&y=1"],
+      [`x=${ghp.replace("_", "%5f").replace("g", "%67")} end`, "x=[REDACTED:github-token] end"],
+    ];
+    for (const [text, expected] of cases) {
+      expect(scrubSecrets(text), text).toBe(expected);
+      expect(scrubSecrets(expected)).toBe(expected);
+    }
+  });
+
+  it("never leaves a secret in text whose characters are escaped, any of them, once or twice, and is idempotent (property)", () => {
+    const secrets = [
+      ghp,
+      jwt,
+      "xox" + "b-" + "123456789012-1234567890123-" + fill(24, "Sl4k"),
+      "AKIA" + "IOSFODNN7EXAMPLX",
+      "npm_" + fill(36, "x8Y"),
+      "sk_" + "live_" + fill(24, "4eC3"),
+      "https://hooks.slack" + ".com/services/T" + fill(8, "QW3E") + "/B" + fill(8, "RT4Y") + "/" + fill(24, "Uk5m"),
+      "https://deploy:Enc0ded-Passw0rd@db.example.com/x",
+    ];
+    /** Each character escaped where `escape` says so (a character may always be written as its escape). */
+    const encode = (text: string, escape: readonly boolean[]): string =>
+      [...text].map((c, i) => (escape[i % escape.length] === true || !/[A-Za-z0-9._~-]/.test(c) ? `%${c.charCodeAt(0).toString(16).padStart(2, "0").toUpperCase()}` : c)).join("");
+    const decode = (text: string): string => text.replace(/%([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+    fc.assert(
+      fc.property(fc.constantFrom(...secrets), fc.array(fc.boolean(), { minLength: 1, maxLength: 40 }), fc.constantFrom(1, 2), (secret, escape, times) => {
+        const inner = `https://app.example/hook?to=${secret}&s=1`;
+        expect(scrubSecrets(inner)).not.toContain(secret);
+        let encoded = inner;
+        for (let i = 0; i < times; i++) encoded = encode(encoded, escape);
+        const out = scrubSecrets(`GET /login?next=${encoded} HTTP/1.1`);
+        let decoded = out;
+        for (let i = 0; i < times; i++) decoded = decode(decoded);
+        expect(decoded).not.toContain(secret);
+        expect(decoded).toContain("[REDACTED:");
+        expect(decoded.startsWith("GET /login?next=https://app.example/hook?to=")).toBe(true);
+        expect(decoded.endsWith("&s=1 HTTP/1.1")).toBe(true);
+        expect(scrubSecrets(out)).toBe(out);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it("leaves URL-encoded text without credentials alone", () => {
     for (const text of [
       "q=Use%20Bearer%20authentication%20for%20the%20API",
