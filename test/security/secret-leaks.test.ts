@@ -14,7 +14,7 @@ import { CORPUS_SECRETS, SECRET_EXAMPLES } from "../support/secret-corpus.js";
  * The secret corpus (test/support/secret-corpus.ts: every GitHub token prefix, AWS keys, PEM
  * blocks, JWTs, Slack, Stripe, SendGrid, Azure, npm and Google credentials, Basic and Bearer
  * headers, URL passwords, …) in the snippets, paths, patterns and rule ids of an artifact and in
- * its tool's name, ingested by the app against the GitHub simulator with request throttling on
+ * its tool's name (in snippets also URL-encoded inside a parameter), ingested by the app against the GitHub simulator with request throttling on
  * (and one secondary rate limit met), once where it may file the digest and once where GitHub
  * refuses issue writes, so the findings go to a fallback record and its file. Neither a secret
  * nor a recognisable part of one (its last 12 characters), plain, URL-encoded or JSON-escaped,
@@ -52,6 +52,13 @@ function corpusArtifact(): Record<string, unknown> {
       hit({ repo: HOME, path: `src/corpus/${i}-snippet.ts`, line_number: i + 1, pattern: `in-snippet-${kind}`, snippet: `const settings = load();\n${text}\nuse(settings);` }),
       hit({ repo: HOME, path: `deploy/${text}.txt`, line_number: i + 1, pattern: `in-path-${kind}`, severity: "critical" }),
       hit({ repo: HOME, path: `src/corpus/${i}-pattern.ts`, line_number: i + 1, pattern: text, rule_id: text, severity: "high" }),
+      hit({
+        repo: HOME,
+        path: `src/corpus/${i}-encoded.ts`,
+        line_number: i + 1,
+        pattern: `url-encoded-${kind}`,
+        snippet: `redirect("/login?next=${encodeURIComponent(`https://app.example/cb?to=${text}&s=1`)}");`,
+      }),
     ]),
   });
 }
