@@ -10,6 +10,11 @@ import type { JobQueue } from "./job-queue.js";
 export interface JobContext {
   /** The installation the job runs for. */
   installationId: number;
+  /**
+   * Aborts when the worker stops the job (its time limit passed, or its lease was lost); the
+   * job's GitHub requests then fail at once. Work that runs long without a request checks it.
+   */
+  signal: AbortSignal;
   db: Database;
   queue: JobQueue;
   log: Logger;

@@ -16,6 +16,8 @@ export interface JobLeaseOptions {
   startedOn: Date;
   settings: JobLeaseSettings;
   log: Logger;
+  /** Called once, when a renewal finds the job taken back: the run must stop. */
+  onLost?: () => void;
 }
 
 /**
@@ -83,6 +85,7 @@ export class JobLease {
       }
       this.#lost = true;
       clearInterval(this.#timer);
+      this.#options.onLost?.();
       log.error(
         { job_name: name, job_id: id, leaseSeconds: settings.leaseSeconds },
         "a running job's lease was lost (its row was taken back or finished elsewhere); this run's outcome will not be recorded",

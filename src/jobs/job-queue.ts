@@ -36,7 +36,12 @@ export interface JobQueueOptions {
   policies?: Partial<Record<JobName, JobPolicy>>;
   /** Overrides of the running jobs' lease (see `jobLeaseSettings`); the defaults suit production. */
   lease?: Partial<JobLeaseSettings>;
+  /** Seconds a stopped job's handler is given to return (`STOP_GRACE_SECONDS` unless given). */
+  stopGraceSeconds?: number;
 }
+
+/** Seconds a scheduled task's run may take before it is stopped and retried. */
+export const SCHEDULED_TASK_TIME_LIMIT_SECONDS = 900;
 
 export interface SendOptions {
   /** Send inside this transaction, so the job exists only if the transaction commits. */
@@ -49,6 +54,11 @@ export interface QueuedJob<N extends JobName> {
   id: string;
   name: N;
   data: JobData<N>;
+  /**
+   * Aborts when the worker stops the job: its time limit passed, or its lease was lost (see
+   * `QueueWorker`). Absent when a job is run outside a worker.
+   */
+  signal?: AbortSignal;
 }
 
 /** The durable job queue (pg-boss on the app's database), typed by job kind. */
@@ -58,10 +68,26 @@ export class JobQueue {
   readonly #policies: Record<JobName, JobPolicy>;
   readonly #lease: JobLeaseSettings;
   readonly #sweeper: TakeBackSweeper | undefined;
+  readonly #stopGraceSeconds: number | undefined;
   readonly #workers: Array<Pick<QueueWorker<never>, "name" | "stop" | "wake">> = [];
 
-  private constructor({ boss, log, policies, lease, sweeper }: { boss: PgBoss; log: Logger; policies: Record<JobName, JobPolicy>; lease: JobLeaseSettings; sweeper: TakeBackSweeper | undefined }) {
+  private constructor({
+    boss,
+    log,
+    policies,
+    lease,
+    sweeper,
+    stopGraceSeconds,
+  }: {
+    boss: PgBoss;
+    log: Logger;
+    policies: Record<JobName, JobPolicy>;
+    lease: JobLeaseSettings;
+    sweeper: TakeBackSweeper | undefined;
+    stopGraceSeconds: number | undefined;
+  }) {
     this.#boss = boss;
+    this.#stopGraceSeconds = stopGraceSeconds;
     this.#log = log;
     this.#policies = policies;
     this.#lease = lease;
@@ -73,7 +99,7 @@ export class JobQueue {
    * queue takes back, every `takeBackIntervalSeconds`, the jobs whose lease ran out; on PGlite
    * it first takes back every job left active by the previous process, before any worker runs.
    */
-  static async start({ db, databaseUrl, log, supervise, policies: overrides, lease: leaseOverrides }: JobQueueOptions): Promise<JobQueue> {
+  static async start({ db, databaseUrl, log, supervise, policies: overrides, lease: leaseOverrides, stopGraceSeconds }: JobQueueOptions): Promise<JobQueue> {
     const policies = { ...jobPolicies, ...overrides };
     const lease = jobLeaseSettings(leaseOverrides);
     pinCronDefaults();
@@ -93,10 +119,10 @@ export class JobQueue {
     if (supervise && !databaseUrl) await takeBackLeftovers({ boss, lease, log });
     let sweeper: TakeBackSweeper | undefined;
     if (supervise) {
-      sweeper = new TakeBackSweeper({ db: boss.getDb(), queues: jobNames, settings: lease, log });
+      sweeper = new TakeBackSweeper({ db: boss.getDb(), skipQueues: [DEAD_LETTER_QUEUE], settings: lease, log });
       sweeper.start();
     }
-    return new JobQueue({ boss, log, policies, lease, sweeper });
+    return new JobQueue({ boss, log, policies, lease, sweeper, stopGraceSeconds });
   }
 
   /**
@@ -151,14 +177,15 @@ export class JobQueue {
       timeLimitSeconds: this.#policies[name].expireInSeconds,
       lease: this.#lease,
       log: this.#log,
-      run: async (job) => {
+      ...(this.#stopGraceSeconds === undefined ? {} : { stopGraceSeconds: this.#stopGraceSeconds }),
+      run: async (job, signal) => {
         const {
           [JOB_KIND_FIELD]: _kind,
           [JOB_TAKE_BACKS_FIELD]: _takenBack,
           ...data
         } = job.data as JobData<N> & { [JOB_KIND_FIELD]?: string; [JOB_TAKE_BACKS_FIELD]?: number };
         try {
-          await handler({ id: job.id, name, data: data as JobData<N> });
+          await handler({ id: job.id, name, data: data as JobData<N>, signal });
         } catch (error) {
           await this.#prepareRetry({ name, id: job.id, retryCount: job.retryCount, error });
           throw error;
@@ -186,16 +213,37 @@ export class JobQueue {
     await db.executeSql(`UPDATE ${JOB_QUEUE_SCHEMA}.job SET retry_delay = $3 WHERE name = $1 AND id = $2`, [name, id, delay]);
   }
 
-  /** Registers a cron schedule; pg-boss fires it once across all processes sharing the database. */
+  /**
+   * Registers a cron schedule; pg-boss fires it once across all processes sharing the database
+   * (one job per tick in the schedule's queue). A failed run is retried twice, 30 s and then
+   * 60 s later.
+   */
   async schedule(name: string, cron: string): Promise<void> {
-    await createQueue(this.#boss, name, { retryLimit: 2, retryDelay: 30, retryBackoff: true, expireInSeconds: 900 });
+    await createQueue(this.#boss, name, { retryLimit: 2, retryDelay: 30, retryBackoff: true, expireInSeconds: rowExpirySeconds(this.#lease) });
     await this.#boss.schedule(name, cron, {}, { tz: "UTC" });
   }
 
-  async workSchedule(name: string, pollIntervalSeconds: number, task: () => Promise<void>): Promise<void> {
-    await this.#boss.work(name, { batchSize: 1, pollingIntervalSeconds: pollIntervalSeconds }, async () => {
-      await task();
+  /**
+   * Runs `task` for each tick of the schedule `name`, one at a time in this process, as jobs
+   * are run (see `work`): its lease is renewed while it runs, so a task whose process dies runs
+   * again within about a minute on another, and no sweep takes a long run from a live process;
+   * past `SCHEDULED_TASK_TIME_LIMIT_SECONDS` it is stopped (its signal aborts) and retried.
+   */
+  workSchedule(name: string, pollIntervalSeconds: number, task: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    const worker = new QueueWorker<object>({
+      boss: this.#boss,
+      name,
+      concurrency: 1,
+      pollIntervalSeconds,
+      timeLimitSeconds: SCHEDULED_TASK_TIME_LIMIT_SECONDS,
+      lease: this.#lease,
+      log: this.#log,
+      ...(this.#stopGraceSeconds === undefined ? {} : { stopGraceSeconds: this.#stopGraceSeconds }),
+      run: (_tick, signal) => task(signal),
     });
+    this.#workers.push(worker);
+    worker.start();
+    return Promise.resolve();
   }
 
   /** Jobs waiting in a queue (created or retrying). */

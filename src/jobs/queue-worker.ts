@@ -15,15 +15,42 @@ export interface QueueWorkerOptions<T> {
   /** How long to wait before asking again after a fetch found no job. */
   pollIntervalSeconds: number;
   /**
-   * Seconds a job may run before the worker counts it as failed (its slot is freed, and pg-boss
-   * retries it): the job policy's `expireInSeconds`.
+   * Seconds a job may run before the worker stops it (its signal aborts) and counts it as failed,
+   * so pg-boss retries it: the job policy's `expireInSeconds`.
    */
   timeLimitSeconds: number;
+  /**
+   * Seconds a stopped job's handler is given to return (each GitHub request it makes after the
+   * stop fails at once): `STOP_GRACE_SECONDS` unless given. A handler still running then is left
+   * behind, logged, and its slot freed.
+   */
+  stopGraceSeconds?: number;
   /** Each running job's lease is renewed while it runs (see `JobLease`). */
   lease: JobLeaseSettings;
   log: Logger;
-  /** Runs one job. Resolving completes it; rejecting fails it (pg-boss retries or dead-letters it). */
-  run: (job: FetchedJob<T>) => Promise<void>;
+  /**
+   * Runs one job. Resolving completes it; rejecting fails it (pg-boss retries or dead-letters it).
+   * `signal` aborts when the job must stop: its time limit passed, or its lease was lost (another
+   * worker may be running it by then); its reason says which.
+   */
+  run: (job: FetchedJob<T>, signal: AbortSignal) => Promise<void>;
+}
+
+/**
+ * 30 s: a stopped handler's GitHub requests fail at once, so it returns within a database
+ * statement or two; this only bounds one caught in work that does not watch the signal.
+ */
+export const STOP_GRACE_SECONDS = 30;
+
+/** Why a running job was stopped (the reason of its signal, and the failure recorded on it). */
+export class JobStoppedError extends Error {
+  override readonly name = "JobStoppedError";
+  constructor(
+    message: string,
+    readonly kind: "time-limit" | "lease-lost",
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -35,7 +62,9 @@ export interface QueueWorkerOptions<T> {
  *
  * While a job runs its lease is renewed (`JobLease`), so a job that runs long is never taken
  * back from a live worker, and a dead worker's jobs are taken back within about a minute. A run
- * whose lease was lost does not record its outcome: the job is another run's by then.
+ * whose lease was lost is stopped and does not record its outcome: the job is another run's by
+ * then. A job past its time limit is stopped too, and failed once its handler has returned, so
+ * a retry never runs beside the run it replaces.
  *
  * pg-boss's own `work` is not used for this: its loop waits out the interval after every fetch
  * and completes or fails a fetched batch as a whole.
@@ -130,16 +159,27 @@ export class QueueWorker<T> {
 
   async #runOne(job: FetchedJob<T>): Promise<void> {
     const { boss, name, log, run, timeLimitSeconds } = this.#options;
-    const lease = new JobLease({ db: boss.getDb(), name, id: job.id, startedOn: job.startedOn, settings: this.#options.lease, log });
+    const stop = new AbortController();
+    const lease = new JobLease({
+      db: boss.getDb(),
+      name,
+      id: job.id,
+      startedOn: job.startedOn,
+      settings: this.#options.lease,
+      log,
+      onLost: () => stop.abort(new JobStoppedError("the job's lease was lost (another worker may be running it); this run was stopped", "lease-lost")),
+    });
+    const limitMs = Math.max(1, timeLimitSeconds) * 1000;
+    const timeLimit = setTimeout(() => {
+      stop.abort(new JobStoppedError(`the job did not finish within ${limitMs} ms (its policy's expireInSeconds); it was stopped and is retried`, "time-limit"));
+    }, limitMs);
     try {
-      let outcome: { ok: true } | { ok: false; error: unknown };
+      let outcome: Outcome;
       lease.start();
       try {
-        await withinSeconds(run(job), timeLimitSeconds);
-        outcome = { ok: true };
-      } catch (error) {
-        outcome = { ok: false, error };
+        outcome = await this.#untilStopped({ job, running: run(job, stop.signal), signal: stop.signal });
       } finally {
+        clearTimeout(timeLimit);
         await lease.stop();
       }
       if (!(await lease.held())) return;
@@ -156,22 +196,32 @@ export class QueueWorker<T> {
       this.#running.delete(job.id);
     }
   }
-}
 
-/**
- * `promise`, or a rejection once `seconds` pass (as pg-boss does for its workers): the job then
- * counts as failed and its slot is free again, even if the handler never returns.
- */
-async function withinSeconds(promise: Promise<void>, seconds: number): Promise<void> {
-  const ms = Math.max(1, seconds) * 1000;
-  const timer = new AbortController();
-  const timeout = sleep(ms, undefined, { signal: timer.signal }).then(
-    () => Promise.reject(new Error(`the job did not finish within ${ms} ms (its policy's expireInSeconds); it is retried`)),
-    () => undefined,
-  );
-  try {
-    await Promise.race([promise, timeout]);
-  } finally {
-    timer.abort();
+  /**
+   * The handler's outcome; once `signal` aborts, a failure with its reason, as soon as the
+   * handler has returned or `stopGraceSeconds` have passed (whichever comes first). A handler
+   * that returns after the stop may have stopped halfway: the job is never completed then.
+   */
+  async #untilStopped({ job, running, signal }: { job: FetchedJob<T>; running: Promise<void>; signal: AbortSignal }): Promise<Outcome> {
+    const settled = running.then(
+      (): Outcome => ({ ok: true }),
+      (error: unknown): Outcome => ({ ok: false, error }),
+    );
+    const stopped = new Promise<"stopped">((resolve) => {
+      if (signal.aborted) resolve("stopped");
+      else signal.addEventListener("abort", () => resolve("stopped"), { once: true });
+    });
+    if ((await Promise.race([settled, stopped])) !== "stopped") return settled;
+    const graceMs = (this.#options.stopGraceSeconds ?? STOP_GRACE_SECONDS) * 1000;
+    const late = await Promise.race([settled.then(() => "returned" as const), sleep(graceMs, "still running" as const, { ref: false })]);
+    if (late === "still running") {
+      this.#options.log.error(
+        { job_name: this.#options.name, job_id: job.id, stopGraceSeconds: graceMs / 1000, reason: (signal.reason as Error).message },
+        "a stopped job's handler did not return; its slot is freed, and whatever it still does is outside the queue's count",
+      );
+    }
+    return { ok: false, error: signal.reason };
   }
 }
+
+type Outcome = { ok: true } | { ok: false; error: unknown };

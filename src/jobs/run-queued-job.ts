@@ -9,6 +9,7 @@ import type { Metrics } from "../metrics/create-metrics.js";
 import { DeferJobError } from "./defer-job-error.js";
 import type { JobContext } from "./job-context.js";
 import type { InstallationOctokit } from "../github/installation-octokit.js";
+import { stopRequestsOnAbort } from "../github/stop-requests-on-abort.js";
 import type { JobHandler } from "./job-handler.js";
 import type { JobName } from "./job-payloads.js";
 import { jobInstallationProblem } from "./job-installation-problem.js";
@@ -40,6 +41,9 @@ export interface JobRunner {
  * - a job that does GitHub work for a suspended installation waits (held until the
  *   installation is unsuspended, then sent back to its queue); for a deleted one it is dropped
  *   with a log line. This is the one place that decides (see `installationGate`).
+ *
+ * Once the job's signal aborts (the worker stopped it), each of its GitHub requests fails at
+ * once, so the handler returns without writing more.
  *
  * Then it sorts the handler's failures by kind:
  * - spent GitHub budget (known before the first call, or answered by GitHub's primary rate
@@ -73,8 +77,10 @@ export async function runQueuedJob<N extends JobName>(job: QueuedJob<N>, handler
     }
   }
   let octokit: Promise<InstallationOctokit> | undefined;
+  const signal = job.signal ?? new AbortController().signal;
   const ctx: JobContext = {
     installationId,
+    signal,
     db: runner.db,
     queue,
     log,
@@ -88,6 +94,7 @@ export async function runQueuedJob<N extends JobName>(job: QueuedJob<N>, handler
         // The client is this job's own: its request and rate-limit lines carry the job's fields.
         client.log = log.child({ name: "github" });
         rateLimits.observe(client, installationId);
+        stopRequestsOnAbort(client, signal);
         return client;
       }));
     },

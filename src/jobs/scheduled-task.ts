@@ -9,6 +9,11 @@ export interface ScheduledTaskContext {
   db: Database;
   config: AppConfig;
   log: Logger;
+  /**
+   * Aborts when the run is stopped (past its time limit, or its lease was lost); its GitHub
+   * requests then fail at once. A task that loops over batches checks it between them.
+   */
+  signal: AbortSignal;
   /** Where a task sends the jobs it fans out: one per installation, each run, retried and dead-lettered on its own. */
   queue: JobQueue;
   /** An Octokit authenticated as the app itself (for `/app/...` endpoints). */

@@ -11,11 +11,12 @@ export const JOB_TAKE_BACKS_FIELD = "takenBack";
 export interface TakeBackJobsInput {
   db: PgBoss.Db;
   /**
-   * `expired`: the jobs of `queues` whose lease ran out (their worker stopped renewing it);
+   * `expired`: the jobs whose lease ran out (their worker stopped renewing it), in any queue but
+   * `skipQueues`;
    * `all`: every active job of every queue, for a start-up that knows no other process works
    * this database (PGlite), so whatever is active was left by a process that is gone.
    */
-  scope: { kind: "expired"; queues: readonly string[]; expiryGraceSeconds: number } | { kind: "all" };
+  scope: { kind: "expired"; skipQueues: readonly string[]; expiryGraceSeconds: number } | { kind: "all" };
   /** Times a job may be taken back without spending a retry; jobs taken back that often are left alone. */
   freeTakeBacks: number;
 }
@@ -37,9 +38,9 @@ export async function takeBackJobs({ db, scope, freeTakeBacks }: TakeBackJobsInp
   const taken = `COALESCE((j.data->>'${JOB_TAKE_BACKS_FIELD}')::int, 0)`;
   const where =
     scope.kind === "expired"
-      ? `j.name = ANY($2::text[]) AND j.started_on + j.expire_in < now() + $3 * interval '1 second'`
+      ? `j.name <> ALL($2::text[]) AND j.started_on + j.expire_in < now() + $3 * interval '1 second'`
       : "true";
-  const params: unknown[] = scope.kind === "expired" ? [freeTakeBacks, [...scope.queues], scope.expiryGraceSeconds] : [freeTakeBacks];
+  const params: unknown[] = scope.kind === "expired" ? [freeTakeBacks, [...scope.skipQueues], scope.expiryGraceSeconds] : [freeTakeBacks];
   const { rows } = await db.executeSql(
     `UPDATE ${JOB_QUEUE_SCHEMA}.job j SET
        state = 'retry',

@@ -5,8 +5,12 @@ import { takeBackJobs } from "./take-back-jobs.js";
 
 export interface TakeBackSweeperOptions {
   db: PgBoss.Db;
-  /** The queues whose workers renew leases (`QueueWorker`); jobs of other queues are left to pg-boss. */
-  queues: readonly string[];
+  /**
+   * Queues whose jobs are never taken back (the dead-letter queue, which nothing works). Every
+   * other queue is worked by `QueueWorker`s, which renew leases: job kinds and scheduled tasks
+   * alike, whichever process registered them.
+   */
+  skipQueues: readonly string[];
   settings: JobLeaseSettings;
   log: Logger;
 }
@@ -40,11 +44,11 @@ export class TakeBackSweeper {
 
   /** One sweep; failures are logged, and the next sweep tries again. */
   async sweep(): Promise<void> {
-    const { db, queues, settings, log } = this.#options;
+    const { db, skipQueues, settings, log } = this.#options;
     try {
       const taken = await takeBackJobs({
         db,
-        scope: { kind: "expired", queues, expiryGraceSeconds: settings.expiryGraceSeconds },
+        scope: { kind: "expired", skipQueues, expiryGraceSeconds: settings.expiryGraceSeconds },
         freeTakeBacks: settings.freeTakeBacks,
       });
       if (taken.length > 0) {

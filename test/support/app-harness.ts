@@ -98,7 +98,7 @@ export async function createAppHarness({
     db,
     queue,
     runner,
-    taskContext: { db, config, log, queue, githubApp: runner.authenticateApp, github: runner.authenticate },
+    taskContext: { db, config, log, queue, signal: new AbortController().signal, githubApp: runner.authenticateApp, github: runner.authenticate },
     async runJob(name, data) {
       const job = { id: randomUUID(), name, data: { ...data, installationId: INSTALLATION_ID, deliveryId: null } as JobData<typeof name> };
       await runQueuedJob(job, jobHandlers[name] as JobHandler<typeof name>, runner);
