@@ -9,12 +9,13 @@ import type { InstallationOctokit } from "./installation-octokit.js";
 export function stopRequestsOnAbort(octokit: InstallationOctokit, signal: AbortSignal): void {
   octokit.hook.wrap("request", async (request, options) => {
     signal.throwIfAborted();
-    // The hooks inside this one (plugin-retry's among them) read these options when a request fails.
-    const requestOptions: Record<string, unknown> = { ...options.request, signal };
-    const noRetries = () => (requestOptions.retries = 0);
+    // The hooks inside this one (plugin-retry's, the fetch) are bound to these options, not to
+    // what is passed on, so the signal goes on them; on the stop, so does a limit of no retries.
+    options.request = { ...options.request, signal };
+    const noRetries = () => (options.request = { ...options.request, retries: 0 } as typeof options.request);
     signal.addEventListener("abort", noRetries, { once: true });
     try {
-      return await request({ ...options, request: requestOptions });
+      return await request(options);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       throw error;
