@@ -138,4 +138,65 @@ describe.each(databaseBackends)("job leases on $name", (backend) => {
       expect(startLines).toEqual([]);
     }
   });
+
+  /** A schedule that does not fire while a test runs (midnight on 1 January): its ticks are the test's own. */
+  const TASK = "test-upkeep";
+  const NEVER_DURING_TESTS = "0 0 1 1 *";
+
+  /** A tick of the schedule as pg-boss's cron inserts it (the queue's expiry on the row), claimed by a worker or not. */
+  async function insertTick(db: Database, { claimedByDeadWorker }: { claimedByDeadWorker: boolean }): Promise<string> {
+    const { rows } = await db.query<{ id: string }>(
+      `INSERT INTO pgboss.job (name, data, state, started_on, expire_in)
+       SELECT $1, '{}'::jsonb, $2::pgboss.job_state, CASE WHEN $3 THEN now() END, expire_seconds * interval '1 second'
+       FROM pgboss.queue WHERE name = $1
+       RETURNING id::text`,
+      [TASK, claimedByDeadWorker ? "active" : "created", claimedByDeadWorker],
+    );
+    return rows[0]!.id;
+  }
+
+  async function tickRowsOf(db: Database) {
+    const { rows } = await db.query<{ state: string; retry_count: number; taken_back: string | null }>(
+      "SELECT state, retry_count, data->>'takenBack' AS taken_back FROM pgboss.job WHERE name = $1",
+      [TASK],
+    );
+    return rows;
+  }
+
+  it("takes back a scheduled task's run left by a dead process: it runs again on a live one without spending a retry", async () => {
+    const opened = await open();
+    const queue = await startQueue(opened);
+    await queue.schedule(TASK, NEVER_DURING_TESTS);
+    await insertTick(opened.db, { claimedByDeadWorker: true });
+    let runs = 0;
+    await queue.workSchedule(TASK, 0.5, () => {
+      runs++;
+      return Promise.resolve();
+    });
+    await waitUntil(async () => (await tickRowsOf(opened.db))[0]?.state === "completed");
+    expect(runs).toBe(1);
+    expect(await tickRowsOf(opened.db)).toEqual([{ state: "completed", retry_count: 0, taken_back: "1" }]);
+  });
+
+  it("a scheduled task running three times its lease, with a second process sweeping and working the schedule, runs once", async () => {
+    const opened = await open();
+    const first = await startQueue(opened);
+    const second = await startQueue(opened);
+    await first.schedule(TASK, NEVER_DURING_TESTS);
+    await second.schedule(TASK, NEVER_DURING_TESTS);
+    const runs: string[] = [];
+    await first.workSchedule(TASK, 0.5, async () => {
+      runs.push("first");
+      await sleep(4_500);
+    });
+    await insertTick(opened.db, { claimedByDeadWorker: false });
+    await waitUntil(() => runs.length === 1);
+    await second.workSchedule(TASK, 0.5, () => {
+      runs.push("second");
+      return Promise.resolve();
+    });
+    await waitUntil(async () => (await tickRowsOf(opened.db))[0]?.state === "completed");
+    expect(runs).toEqual(["first"]);
+    expect(await tickRowsOf(opened.db)).toEqual([{ state: "completed", retry_count: 0, taken_back: null }]);
+  });
 });
