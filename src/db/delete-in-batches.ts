@@ -10,13 +10,15 @@ export interface DeleteInBatchesInput {
   where: string;
   params: SqlParams;
   batchSize: number;
+  /** Once it aborts, no further statement is sent: the call rejects with its reason (what was deleted stays deleted). */
+  signal?: AbortSignal;
 }
 
 /**
  * Deletes the rows `where` selects, at most `batchSize` per statement until none is left, so
  * no statement holds locks on a large share of the table; returns how many were deleted.
  */
-export async function deleteInBatches({ db, table, where, params, batchSize }: DeleteInBatchesInput): Promise<number> {
+export async function deleteInBatches({ db, table, where, params, batchSize, signal }: DeleteInBatchesInput): Promise<number> {
   if (!IDENTIFIER.test(table)) throw new Error(`deleteInBatches: table must be a plain identifier, got ${JSON.stringify(table)}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`deleteInBatches: batchSize must be a whole number of at least 1, got ${batchSize}`);
   const sql = `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(
@@ -24,6 +26,7 @@ export async function deleteInBatches({ db, table, where, params, batchSize }: D
                RETURNING 1 AS deleted`;
   let deleted = 0;
   for (;;) {
+    signal?.throwIfAborted();
     const { rows } = await db.query(sql, [...params, batchSize]);
     deleted += rows.length;
     if (rows.length < batchSize) return deleted;

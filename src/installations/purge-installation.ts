@@ -27,7 +27,7 @@ export async function purgeInstallation(job: QueuedJob<"purge-installation">, ct
   }
   const removed: Record<string, number> = {};
   for (const table of await tablesKeyedByInstallation(ctx.db)) {
-    const count = await deleteInBatches({ db: ctx.db, table, where: "t.installation_id = $1", params: [installationId], batchSize: PURGE_BATCH_SIZE });
+    const count = await deleteInBatches({ db: ctx.db, table, where: "t.installation_id = $1", params: [installationId], batchSize: PURGE_BATCH_SIZE, signal: ctx.signal });
     if (count > 0) removed[table] = count;
   }
   await ctx.db.query("UPDATE installations SET purged_at = now() WHERE installation_id = $1", [installationId]);

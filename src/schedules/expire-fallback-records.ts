@@ -10,9 +10,10 @@ export const expireFallbackRecords: ScheduledTask = {
   name: "expire-fallback-records",
   cron: "41 * * * *",
   batchSize: 500,
-  async run({ db, config, log }) {
+  async run({ db, config, log, signal }) {
     let removed = 0;
     for (;;) {
+      signal.throwIfAborted();
       const ids = await deleteExpiredFallbacks(db, { limit: this.batchSize });
       if (config.fallbackDir !== undefined) await removeFallbackFiles({ dir: config.fallbackDir, ids });
       removed += ids.length;

@@ -10,13 +10,14 @@ export const pruneCompletedCheckRuns: ScheduledTask = {
   name: "prune-completed-check-runs",
   cron: "35 3 * * *",
   batchSize: 5_000,
-  async run({ db, config, log }) {
+  async run({ db, config, log, signal }) {
     const removed = await deleteInBatches({
       db,
       table: "check_runs",
       where: "t.status = 'completed' AND t.updated_at < now() - make_interval(days => $1)",
       params: [config.retention.historyDays],
       batchSize: this.batchSize,
+      signal,
     });
     log.info({ task: this.name, removed }, "old completed check runs pruned");
   },

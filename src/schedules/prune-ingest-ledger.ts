@@ -11,7 +11,7 @@ export const pruneIngestLedger: ScheduledTask = {
   name: "prune-ingest-ledger",
   cron: "23 3 * * *",
   batchSize: 5_000,
-  async run({ db, config, log }) {
+  async run({ db, config, log, signal }) {
     const removed = await deleteInBatches({
       db,
       table: "ingests",
@@ -23,6 +23,7 @@ export const pruneIngestLedger: ScheduledTask = {
                       AND (newer.ingested_at > t.ingested_at OR (newer.ingested_at = t.ingested_at AND newer.id > t.id))))`,
       params: [config.retention.ledgerDays, config.retention.historyDays],
       batchSize: this.batchSize,
+      signal,
     });
     log.info({ task: this.name, removed }, "old ingest ledger rows pruned");
   },

@@ -11,7 +11,7 @@ export const pruneResolvedFindings: ScheduledTask = {
   name: "prune-resolved-findings",
   cron: "29 3 * * *",
   batchSize: 5_000,
-  async run({ db, config, log }) {
+  async run({ db, config, log, signal }) {
     const removed = await deleteInBatches({
       db,
       table: "digest_findings",
@@ -22,6 +22,7 @@ export const pruneResolvedFindings: ScheduledTask = {
                   AND d.last_generated_at <= t.resolved_at)`,
       params: [config.retention.historyDays],
       batchSize: this.batchSize,
+      signal,
     });
     log.info({ task: this.name, removed }, "long-resolved finding state pruned");
   },

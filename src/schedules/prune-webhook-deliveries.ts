@@ -5,9 +5,10 @@ export const pruneWebhookDeliveries: ScheduledTask = {
   name: "prune-webhook-deliveries",
   cron: "17 3 * * *",
   batchSize: 5_000,
-  async run({ db, config, log }) {
+  async run({ db, config, log, signal }) {
     let removed = 0;
     for (;;) {
+      signal.throwIfAborted();
       const { rows } = await db.query<{ delivery_id: string }>(
         `DELETE FROM webhook_deliveries
          WHERE ctid IN (
