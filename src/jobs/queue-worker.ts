@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type PgBoss from "pg-boss";
 import type { Logger } from "pino";
 import { JobLease } from "./job-lease.js";
+import { JobStoppedError } from "./job-stopped-error.js";
 import type { JobLeaseSettings } from "./job-lease-settings.js";
 
 /** One fetched job as the worker runs it. */
@@ -42,16 +43,6 @@ export interface QueueWorkerOptions<T> {
  */
 export const STOP_GRACE_SECONDS = 30;
 
-/** Why a running job was stopped (the reason of its signal, and the failure recorded on it). */
-export class JobStoppedError extends Error {
-  override readonly name = "JobStoppedError";
-  constructor(
-    message: string,
-    readonly kind: "time-limit" | "lease-lost",
-  ) {
-    super(message);
-  }
-}
 
 /**
  * Works one queue: fetches as many jobs as there are free slots, runs them `concurrency` at a

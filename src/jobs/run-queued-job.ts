@@ -13,6 +13,7 @@ import { stopRequestsOnAbort } from "../github/stop-requests-on-abort.js";
 import type { JobHandler } from "./job-handler.js";
 import type { JobName } from "./job-payloads.js";
 import { jobInstallationProblem } from "./job-installation-problem.js";
+import { JobStoppedError } from "./job-stopped-error.js";
 import { jobPolicies } from "./job-policies.js";
 import { logFields } from "../logging/log-fields.js";
 import type { JobQueue, QueuedJob } from "./job-queue.js";
@@ -110,6 +111,16 @@ export async function runQueuedJob<N extends JobName>(job: QueuedJob<N>, handler
       metrics.jobsProcessed.inc({ queue: job.name, outcome: "deferred" });
       log.warn({ until: deferral.until.toISOString(), reason: deferral.reason }, "job deferred until GitHub accepts requests again");
       return;
+    }
+    // Whatever the handler threw after its stop, the stop is why it ended.
+    const stop = signal.aborted && signal.reason instanceof JobStoppedError ? signal.reason : undefined;
+    if (stop) {
+      metrics.jobsProcessed.inc({ queue: job.name, outcome: "stopped" });
+      log.error(
+        { err: stop, stopped: stop.kind },
+        stop.kind === "time-limit" ? "job stopped at its time limit; it will be retried with backoff" : "job stopped: its lease was lost, so the job is another run's",
+      );
+      throw stop;
     }
     metrics.jobsProcessed.inc({ queue: job.name, outcome: "failed" });
     log.error({ err: error }, "job failed; it will be retried with backoff");

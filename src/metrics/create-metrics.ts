@@ -145,7 +145,7 @@ export function createMetrics({ queue, db }: { queue: JobQueue; db: Queryable })
     }),
     jobsProcessed: new Counter({
       name: "audit_digest_jobs_total",
-      help: "Jobs run, by queue (the job kinds) and outcome (completed, failed, deferred, waiting, dropped, refused)",
+      help: "Jobs run, by queue (the job kinds) and outcome (completed, failed, stopped, deferred, waiting, dropped, refused)",
       labelNames: ["queue", "outcome"],
       registers: [registry],
     }),

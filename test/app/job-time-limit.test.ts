@@ -12,7 +12,7 @@ import { freePort } from "../support/free-port.js";
 import { createGitHubSimulator } from "../support/github-simulator/index.js";
 import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testConfig } from "../support/test-config.js";
 import { createTestDatabase } from "../support/test-database.js";
-import { waitFor } from "../support/wait-for.js";
+import { waitFor, waitUntil } from "../support/wait-for.js";
 import { webhookExample } from "../support/webhook-examples.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -82,13 +82,19 @@ describe("an ingest whose GitHub read hangs past the job's time limit, in the ru
     expect(sim.checkRuns("acme/app", { headSha })).toHaveLength(1);
     expect(sim.issues("acme/app").filter((issue) => issue.title.includes("audit"))).toHaveLength(1);
 
-    const { rows } = await app.db.query<{ state: string; retry_count: number }>(
-      "SELECT state, retry_count FROM pgboss.job WHERE name = 'ingest-workflow-run'",
-    );
-    expect(rows).toEqual([{ state: "completed", retry_count: 1 }]);
-    const failures = lines.filter((line) => line.msg === "job failed; it will be retried with backoff");
-    expect(failures.map((line) => (line.err as { message?: string } | undefined)?.message)).toEqual([
+    // The retry's verdict is on GitHub; its job completes once the ledger row is in.
+    const jobRows = async () =>
+      (await app.db.query<{ state: string; retry_count: number }>("SELECT state, retry_count FROM pgboss.job WHERE name = 'ingest-workflow-run'")).rows;
+    await waitUntil(async () => (await jobRows())[0]?.state === "completed");
+    expect(await jobRows()).toEqual([{ state: "completed", retry_count: 1 }]);
+    // The stop, not the cut-off read, is what the log and /metrics report.
+    expect(lines.filter((line) => String(line.msg).startsWith("job failed"))).toEqual([]);
+    const stops = lines.filter((line) => line.msg === "job stopped at its time limit; it will be retried with backoff");
+    expect(stops.map((line) => (line.err as { message?: string } | undefined)?.message)).toEqual([
       `the job did not finish within ${TIME_LIMIT_SECONDS * 1000} ms (its policy's expireInSeconds); it was stopped and is retried`,
     ]);
+    const scrape = await (await fetch(`http://127.0.0.1:${app.port}/metrics`)).text();
+    expect(scrape).toMatch(/^audit_digest_jobs_total\{queue="ingest-workflow-run",outcome="stopped"\} 1$/m);
+    expect(scrape).toMatch(/^audit_digest_jobs_total\{queue="ingest-workflow-run",outcome="completed"\} 1$/m);
   });
 });

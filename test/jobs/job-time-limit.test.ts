@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.js";
 import { jobPolicies, type JobPolicy } from "../../src/jobs/job-policies.js";
 import { JobQueue } from "../../src/jobs/job-queue.js";
-import { JobStoppedError } from "../../src/jobs/queue-worker.js";
+import { JobStoppedError } from "../../src/jobs/job-stopped-error.js";
 import { databaseBackends } from "../support/database-backends.js";
 import { syncInstallationJob } from "../support/sync-installation-job.js";
 import { waitUntil } from "../support/wait-for.js";
