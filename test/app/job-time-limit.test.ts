@@ -1,17 +1,13 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Writable } from "node:stream";
-import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { jobPolicies } from "../../src/jobs/job-policies.js";
 import { startApp } from "../../src/start-app.js";
 import { HMAC_KEYS } from "../support/app-harness.js";
 import { artifactFixture, producedBy } from "../support/artifact-fixtures.js";
+import { capturedLog } from "../support/captured-log.js";
 import { freePort } from "../support/free-port.js";
-import { createGitHubSimulator } from "../support/github-simulator/index.js";
-import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testConfig } from "../support/test-config.js";
-import { createTestDatabase } from "../support/test-database.js";
+import { freshDataDir } from "../support/fresh-data-dir.js";
+import { startAcmeGitHub } from "../support/start-acme-github.js";
+import { TEST_WEBHOOK_SECRET, testConfig } from "../support/test-config.js";
 import { waitFor, waitUntil } from "../support/wait-for.js";
 import { webhookExample } from "../support/webhook-examples.js";
 
@@ -26,41 +22,25 @@ const HUNG_READ_MS = 120_000;
 
 describe("an ingest whose GitHub read hangs past the job's time limit, in the running app (ROLE=all)", () => {
   it("is stopped at the limit (the read cut off), and its retry gives the verdict: one check run, one digest", async () => {
-    const sim = createGitHubSimulator({ app: { id: TEST_APP_ID } });
-    const github = await sim.listen();
-    cleanups.push(() => sim.close());
-    sim.createInstallation({
-      id: 1,
-      account: "acme",
-      permissions: { actions: "read", checks: "write", issues: "write", contents: "read", metadata: "read", pull_requests: "read" },
-    });
-    sim.createRepository({ owner: "acme", name: "app" });
+    const { sim, host } = await startAcmeGitHub();
     const headSha = "f".repeat(40);
     const run = sim.createWorkflowRun({ repo: "acme/app", headSha, artifacts: [{ name: "consumer-artifact", json: producedBy(artifactFixture()) }] });
     // The first configuration read hangs, as a request to a GitHub that stopped answering does.
     const hung = sim.injectFault({ route: "GET /repos/{owner}/{repo}/contents/{path}", latencyMs: HUNG_READ_MS, times: 1 });
 
-    const dataDir = mkdtempSync(join(tmpdir(), "audit-digest-time-limit-"));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    await (await createTestDatabase({ dataDir })).close();
-    const lines: Array<Record<string, unknown>> = [];
-    const stream = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split("\n")) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    });
+    const dataDir = await freshDataDir("time-limit");
+    const { log, lines } = capturedLog();
     const app = await startApp({
       config: testConfig({
         DATA_DIR: dataDir,
         PORT: String(await freePort()),
-        GHE_HOST: github.host,
+        GHE_HOST: host,
         GHE_PROTOCOL: "http",
         AUDIT_HMAC_KEYS: HMAC_KEYS,
         JOB_POLL_INTERVAL_SECONDS: "0.5",
         SCHEDULES_ENABLED: "false",
       }),
-      log: pino({ level: "info" }, stream),
+      log,
       jobPolicies: { "ingest-workflow-run": { ...jobPolicies["ingest-workflow-run"], expireInSeconds: TIME_LIMIT_SECONDS, retryDelays: [1] } },
     });
     cleanups.push(() => app.stop());

@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { startApp } from "../../src/start-app.js";
 import { HMAC_KEYS } from "../support/app-harness.js";
 import { artifactFixture, producedBy } from "../support/artifact-fixtures.js";
 import { freePort } from "../support/free-port.js";
-import { createGitHubSimulator } from "../support/github-simulator/index.js";
-import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testConfig } from "../support/test-config.js";
-import { createTestDatabase } from "../support/test-database.js";
+import { freshDataDir } from "../support/fresh-data-dir.js";
+import { startAcmeGitHub } from "../support/start-acme-github.js";
+import { TEST_WEBHOOK_SECRET, testConfig } from "../support/test-config.js";
 import { webhookExample } from "../support/webhook-examples.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -19,27 +16,17 @@ afterEach(async () => {
 
 describe("a webhook's job in a process that also runs workers (ROLE=all)", () => {
   it("is taken at once after its delivery is committed, not at the end of the workers' polling interval", async () => {
-    const sim = createGitHubSimulator({ app: { id: TEST_APP_ID } });
-    const github = await sim.listen();
-    cleanups.push(() => sim.close());
-    sim.createInstallation({
-      id: 1,
-      account: "acme",
-      permissions: { actions: "read", checks: "write", issues: "write", contents: "read", metadata: "read", pull_requests: "read" },
-    });
-    sim.createRepository({ owner: "acme", name: "app" });
+    const { sim, host } = await startAcmeGitHub();
     const headSha = "e".repeat(40);
     const run = sim.createWorkflowRun({ repo: "acme/app", headSha, artifacts: [{ name: "consumer-artifact", json: producedBy(artifactFixture()) }] });
 
-    const dataDir = mkdtempSync(join(tmpdir(), "audit-digest-pickup-"));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    await (await createTestDatabase({ dataDir })).close();
+    const dataDir = await freshDataDir("pickup");
     // Idle workers ask for jobs once a minute: only the wake-up after the commit gets this job done in time.
     const app = await startApp({
       config: testConfig({
         DATA_DIR: dataDir,
         PORT: String(await freePort()),
-        GHE_HOST: github.host,
+        GHE_HOST: host,
         GHE_PROTOCOL: "http",
         AUDIT_HMAC_KEYS: HMAC_KEYS,
         JOB_POLL_INTERVAL_SECONDS: "60",

@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { startApp } from "../../src/start-app.js";
 import { HMAC_KEYS } from "../support/app-harness.js";
 import { freePort } from "../support/free-port.js";
 import { artifactFixture, producedBy } from "../support/artifact-fixtures.js";
-import { createGitHubSimulator } from "../support/github-simulator/index.js";
-import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testConfig } from "../support/test-config.js";
-import { createTestDatabase } from "../support/test-database.js";
+import { freshDataDir } from "../support/fresh-data-dir.js";
+import { startAcmeGitHub } from "../support/start-acme-github.js";
+import { TEST_WEBHOOK_SECRET, testConfig } from "../support/test-config.js";
 import { webhookExample } from "../support/webhook-examples.js";
 import { waitFor } from "../support/wait-for.js";
 
@@ -21,24 +18,14 @@ afterEach(async () => {
 describe("the running app against the GitHub simulator over HTTP", () => {
   it("turns signed webhooks into a queued check, then a digest issue and a passed check; a redelivery changes nothing", async () => {
     // GitHub: an organisation with the app installed, a repository, a finished CI run with an artifact.
-    const sim = createGitHubSimulator({ app: { id: TEST_APP_ID } });
-    const github = await sim.listen();
-    cleanups.push(() => sim.close());
-    sim.createInstallation({
-      id: 1,
-      account: "acme",
-      permissions: { actions: "read", checks: "write", issues: "write", contents: "read", metadata: "read", pull_requests: "read" },
-    });
-    sim.createRepository({ owner: "acme", name: "app" });
+    const { sim, host } = await startAcmeGitHub();
     const headSha = "f".repeat(40);
     const run = sim.createWorkflowRun({ repo: "acme/app", headSha, artifacts: [{ name: "consumer-artifact", json: producedBy(artifactFixture()) }] });
 
     // The app: its own data directory, GitHub reached through GHE_HOST.
-    const dataDir = mkdtempSync(join(tmpdir(), "audit-digest-e2e-"));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    await (await createTestDatabase({ dataDir })).close();
+    const dataDir = await freshDataDir("e2e");
     const app = await startApp({
-      config: testConfig({ DATA_DIR: dataDir, PORT: String(await freePort()), GHE_HOST: github.host, GHE_PROTOCOL: "http", AUDIT_HMAC_KEYS: HMAC_KEYS }),
+      config: testConfig({ DATA_DIR: dataDir, PORT: String(await freePort()), GHE_HOST: host, GHE_PROTOCOL: "http", AUDIT_HMAC_KEYS: HMAC_KEYS }),
       log: pino({ level: "silent" }),
       octokit: { retryAfterBaseValue: 10 },
     });

@@ -3,6 +3,7 @@ import { Probot } from "probot";
 import { describe, expect, it } from "vitest";
 import { createOctokitClass } from "../../src/github/create-octokit-class.js";
 import { createOnce } from "../../src/github/create-once.js";
+import { failureOf } from "../support/failure-of.js";
 import { createGitHubSimulator } from "../support/github-simulator/index.js";
 import { TEST_APP_ID, testPrivateKey } from "../support/test-config.js";
 
@@ -32,15 +33,6 @@ async function arrange() {
     return data.find((issue) => issue.body?.includes(MARKER))?.number;
   };
   return { sim, client, createIssue, findIssue };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("Expected the request to fail, but it succeeded");
 }
 
 describe("creates are not repeated by the Octokit after a failure", () => {

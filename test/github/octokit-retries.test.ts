@@ -3,6 +3,7 @@ import { Probot } from "probot";
 import { describe, expect, it } from "vitest";
 import { classifyGitHubError } from "../../src/github/classify-github-error.js";
 import { createOctokitClass, type OctokitClassOptions } from "../../src/github/create-octokit-class.js";
+import { failureOf } from "../support/failure-of.js";
 import { createGitHubSimulator, type FaultSpec } from "../support/github-simulator/index.js";
 import { TEST_APP_ID, testPrivateKey } from "../support/test-config.js";
 import { throttledOctokit } from "../support/throttled-octokit.js";
@@ -27,15 +28,6 @@ async function arrange({ octokit = throttledOctokit, fetch }: { octokit?: Octoki
   });
   const client = await probot.auth(1);
   return { sim, clock, listIssues: () => client.rest.issues.listForRepo({ owner, repo }) };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("Expected the request to fail, but it succeeded");
 }
 
 describe("primary rate limit", () => {

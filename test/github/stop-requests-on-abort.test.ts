@@ -4,6 +4,7 @@ import { Probot } from "probot";
 import { describe, expect, it } from "vitest";
 import { createOctokitClass } from "../../src/github/create-octokit-class.js";
 import { stopRequestsOnAbort } from "../../src/github/stop-requests-on-abort.js";
+import { failureOf } from "../support/failure-of.js";
 import { createGitHubSimulator } from "../support/github-simulator/index.js";
 import { TEST_APP_ID, testPrivateKey } from "../support/test-config.js";
 import { throttledOctokit } from "../support/throttled-octokit.js";
@@ -37,15 +38,6 @@ async function arrange({ writeMs = throttledOctokit.spacing!.writeMs }: { writeM
   const stop = new AbortController();
   stopRequestsOnAbort(client, stop.signal);
   return { sim, client, stop, counter };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("Expected the request to fail, but it succeeded");
 }
 
 describe("a stopped job's GitHub requests", () => {

@@ -1,10 +1,10 @@
-import { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.js";
 import type { JobLeaseSettings } from "../../src/jobs/job-lease-settings.js";
 import { JobQueue } from "../../src/jobs/job-queue.js";
+import { capturedLog } from "../support/captured-log.js";
 import { databaseBackends } from "../support/database-backends.js";
 import { waitUntil } from "../support/wait-for.js";
 import { syncInstallationJob } from "../support/sync-installation-job.js";
@@ -28,18 +28,6 @@ async function rowsOf(db: Database): Promise<JobRow[]> {
     [QUEUE],
   );
   return rows;
-}
-
-/** A logger whose JSON lines are kept in `lines`. */
-function capturedLog() {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split("\n")) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { log: pino({ level: "info" }, stream), lines };
 }
 
 /** What pg-boss's fetch does to a job, by a worker that then dies without a trace. */

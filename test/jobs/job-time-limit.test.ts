@@ -1,4 +1,3 @@
-import { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
@@ -6,6 +5,7 @@ import type { Database } from "../../src/db/database.js";
 import { jobPolicies, type JobPolicy } from "../../src/jobs/job-policies.js";
 import { JobQueue } from "../../src/jobs/job-queue.js";
 import { JobStoppedError } from "../../src/jobs/job-stopped-error.js";
+import { capturedLog } from "../support/captured-log.js";
 import { databaseBackends } from "../support/database-backends.js";
 import { syncInstallationJob } from "../support/sync-installation-job.js";
 import { waitUntil } from "../support/wait-for.js";
@@ -23,18 +23,6 @@ interface JobRow {
 async function rowOf(db: Database): Promise<JobRow | undefined> {
   const { rows } = await db.query<JobRow>("SELECT state, retry_count, output FROM pgboss.job WHERE name = $1", [QUEUE]);
   return rows[0];
-}
-
-/** A logger whose JSON lines are kept in `lines`. */
-function capturedLog() {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split("\n")) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { log: pino({ level: "info" }, stream), lines };
 }
 
 /** Resolves with the signal's reason once it aborts. */

@@ -1,16 +1,14 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { startApp, type RunningApp } from "../../src/start-app.js";
 import { HMAC_KEYS } from "../support/app-harness.js";
 import { artifactFixture, producedBy } from "../support/artifact-fixtures.js";
 import { freePort } from "../support/free-port.js";
-import { createGitHubSimulator, type GitHubSimulator } from "../support/github-simulator/index.js";
+import { freshDataDir } from "../support/fresh-data-dir.js";
 import { createMigratedPostgresTestDatabase } from "../support/migrated-postgres-test-database.js";
-import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testConfig } from "../support/test-config.js";
-import { createTestDatabase, testDatabaseUrl } from "../support/test-database.js";
+import { startAcmeGitHub } from "../support/start-acme-github.js";
+import { TEST_WEBHOOK_SECRET, testConfig } from "../support/test-config.js";
+import { testDatabaseUrl } from "../support/test-database.js";
 import { webhookExample } from "../support/webhook-examples.js";
 import { scrapeMetrics } from "./scrape-metrics.js";
 import { waitFor } from "../support/wait-for.js";
@@ -20,25 +18,9 @@ afterEach(async () => {
   for (const step of cleanups.splice(0).reverse()) await step();
 });
 
-/** GitHub with the app installed on acme, and the repository acme/app. */
-async function startGitHub(): Promise<{ sim: GitHubSimulator; host: string }> {
-  const sim = createGitHubSimulator({ app: { id: TEST_APP_ID } });
-  const github = await sim.listen();
-  cleanups.push(() => sim.close());
-  sim.createInstallation({
-    id: 1,
-    account: "acme",
-    permissions: { actions: "read", checks: "write", issues: "write", contents: "read", metadata: "read", pull_requests: "read" },
-  });
-  sim.createRepository({ owner: "acme", name: "app" });
-  return { sim, host: github.host };
-}
-
 /** The app on a fresh PGlite data directory, its Octokit throttled as in production (waits shortened). */
 async function startOnPglite(env: Record<string, string>): Promise<RunningApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), "audit-digest-metrics-"));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  await (await createTestDatabase({ dataDir })).close();
+  const dataDir = await freshDataDir("metrics");
   const app = await startApp({
     config: testConfig({ DATA_DIR: dataDir, PORT: String(await freePort()), AUDIT_HMAC_KEYS: HMAC_KEYS, ...env }),
     log: pino({ level: "silent" }),
@@ -52,7 +34,7 @@ const SECONDARY_LIMIT = "You have exceeded a secondary rate limit. Please wait a
 
 describe("/metrics of the running app", () => {
   it("counts an ingest, its digest, a command, every GitHub request and the webhook answers, on METRICS_PORT only", async () => {
-    const { sim, host } = await startGitHub();
+    const { sim, host } = await startAcmeGitHub();
     const headSha = "e".repeat(40);
     const run = sim.createWorkflowRun({ repo: "acme/app", headSha, artifacts: [{ name: "consumer-artifact", json: producedBy(artifactFixture()) }] });
     const metricsPort = await freePort();
@@ -128,7 +110,7 @@ describe("/metrics of the running app", () => {
   });
 
   it("serves /metrics on the main port when METRICS_PORT is unset", async () => {
-    const { host } = await startGitHub();
+    const { host } = await startAcmeGitHub();
     const app = await startOnPglite({ GHE_HOST: host, GHE_PROTOCOL: "http" });
     expect(app.metricsPort).toBeUndefined();
     const scrape = await scrapeMetrics(`http://127.0.0.1:${app.port}/metrics`);
@@ -139,7 +121,7 @@ describe("/metrics of the running app", () => {
   // A worker has no web listener: METRICS_PORT is how it is scraped. ROLE=worker needs PostgreSQL.
   it.runIf(testDatabaseUrl !== undefined || process.env.CI === "true")("serves a ROLE=worker process's metrics on METRICS_PORT", async () => {
     if (!testDatabaseUrl) throw new Error("CI=true but TEST_DATABASE_URL is not set: the PostgreSQL test cannot be skipped in CI");
-    const { host } = await startGitHub();
+    const { host } = await startAcmeGitHub();
     const { db, databaseUrl, drop } = await createMigratedPostgresTestDatabase();
     await db.close();
     cleanups.push(drop);

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.js";
@@ -8,10 +5,10 @@ import { startApp, type RunningApp } from "../../src/start-app.js";
 import { HMAC_KEYS } from "../support/app-harness.js";
 import { artifactFixture, hit, producedBy } from "../support/artifact-fixtures.js";
 import { freePort } from "../support/free-port.js";
+import { freshDataDir } from "../support/fresh-data-dir.js";
 import { createGitHubSimulator, signWebhookBody, type GitHubSimulator, type LoggedRequest } from "../support/github-simulator/index.js";
 import { recordReliabilityFigures } from "../support/reliability-report.js";
 import { TEST_APP_ID, TEST_WEBHOOK_SECRET, testConfig } from "../support/test-config.js";
-import { createTestDatabase } from "../support/test-database.js";
 import { throttledOctokit } from "../support/throttled-octokit.js";
 import { webhookExample, type WebhookPayload } from "../support/webhook-examples.js";
 import { waitFor } from "../support/wait-for.js";
@@ -59,9 +56,7 @@ async function startWorld(): Promise<World> {
     const [owner, name] = installation.repo.split("/") as [string, string];
     sim.createRepository({ owner, name });
   }
-  const dataDir = mkdtempSync(join(tmpdir(), "audit-digest-forged-"));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  await (await createTestDatabase({ dataDir })).close();
+  const dataDir = await freshDataDir("forged");
   const app = await startApp({
     config: testConfig({
       DATA_DIR: dataDir,
