@@ -8,7 +8,7 @@ import type { JobData, JobName } from "./job-payloads.js";
 import { DEAD_LETTER_QUEUE, jobNames, jobPolicies, type JobPolicy } from "./job-policies.js";
 import { pgliteBossExecutor } from "./pglite-boss-executor.js";
 import { pinCronDefaults } from "./pin-cron-defaults.js";
-import { QueueWorker } from "./queue-worker.js";
+import { QueueWorker, STOP_GRACE_SECONDS, type QueueWorkerOptions } from "./queue-worker.js";
 import { RefusedJobError } from "./refused-job-error.js";
 import { JOB_TAKE_BACKS_FIELD, jobsTakenBackTooOften, takeBackJobs } from "./take-back-jobs.js";
 import { TakeBackSweeper } from "./take-back-sweeper.js";
@@ -68,7 +68,7 @@ export class JobQueue {
   readonly #policies: Record<JobName, JobPolicy>;
   readonly #lease: JobLeaseSettings;
   readonly #sweeper: TakeBackSweeper | undefined;
-  readonly #stopGraceSeconds: number | undefined;
+  readonly #stopGraceSeconds: number;
   readonly #workers: Array<Pick<QueueWorker<never>, "name" | "stop" | "wake">> = [];
 
   private constructor({
@@ -84,7 +84,7 @@ export class JobQueue {
     policies: Record<JobName, JobPolicy>;
     lease: JobLeaseSettings;
     sweeper: TakeBackSweeper | undefined;
-    stopGraceSeconds: number | undefined;
+    stopGraceSeconds: number;
   }) {
     this.#boss = boss;
     this.#stopGraceSeconds = stopGraceSeconds;
@@ -122,7 +122,7 @@ export class JobQueue {
       sweeper = new TakeBackSweeper({ db: boss.getDb(), skipQueues: [DEAD_LETTER_QUEUE], settings: lease, log });
       sweeper.start();
     }
-    return new JobQueue({ boss, log, policies, lease, sweeper, stopGraceSeconds });
+    return new JobQueue({ boss, log, policies, lease, sweeper, stopGraceSeconds: stopGraceSeconds ?? STOP_GRACE_SECONDS });
   }
 
   /**
@@ -169,15 +169,11 @@ export class JobQueue {
     options: { concurrency: number; pollIntervalSeconds: number },
     handler: (job: QueuedJob<N>) => Promise<void>,
   ): Promise<void> {
-    const worker = new QueueWorker<JobData<N>>({
-      boss: this.#boss,
+    return this.#startWorker<JobData<N>>({
       name,
       concurrency: options.concurrency,
       pollIntervalSeconds: options.pollIntervalSeconds,
       timeLimitSeconds: this.#policies[name].expireInSeconds,
-      lease: this.#lease,
-      log: this.#log,
-      ...(this.#stopGraceSeconds === undefined ? {} : { stopGraceSeconds: this.#stopGraceSeconds }),
       run: async (job, signal) => {
         const {
           [JOB_KIND_FIELD]: _kind,
@@ -192,6 +188,11 @@ export class JobQueue {
         }
       },
     });
+  }
+
+  /** Starts a `QueueWorker` with this queue's database, lease, stop grace and logger; `stop` stops it. */
+  #startWorker<T>(options: Omit<QueueWorkerOptions<T>, "boss" | "lease" | "stopGraceSeconds" | "log">): Promise<void> {
+    const worker = new QueueWorker<T>({ ...options, boss: this.#boss, lease: this.#lease, stopGraceSeconds: this.#stopGraceSeconds, log: this.#log });
     this.#workers.push(worker);
     worker.start();
     return Promise.resolve();
@@ -230,20 +231,13 @@ export class JobQueue {
    * past `SCHEDULED_TASK_TIME_LIMIT_SECONDS` it is stopped (its signal aborts) and retried.
    */
   workSchedule(name: string, pollIntervalSeconds: number, task: (signal: AbortSignal) => Promise<void>): Promise<void> {
-    const worker = new QueueWorker<object>({
-      boss: this.#boss,
+    return this.#startWorker<object>({
       name,
       concurrency: 1,
       pollIntervalSeconds,
       timeLimitSeconds: SCHEDULED_TASK_TIME_LIMIT_SECONDS,
-      lease: this.#lease,
-      log: this.#log,
-      ...(this.#stopGraceSeconds === undefined ? {} : { stopGraceSeconds: this.#stopGraceSeconds }),
       run: (_tick, signal) => task(signal),
     });
-    this.#workers.push(worker);
-    worker.start();
-    return Promise.resolve();
   }
 
   /** Jobs waiting in a queue (created or retrying). */

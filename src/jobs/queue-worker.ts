@@ -22,10 +22,10 @@ export interface QueueWorkerOptions<T> {
   timeLimitSeconds: number;
   /**
    * Seconds a stopped job's handler is given to return (each GitHub request it makes after the
-   * stop fails at once): `STOP_GRACE_SECONDS` unless given. A handler still running then is left
-   * behind, logged, and its slot freed.
+   * stop fails at once), `STOP_GRACE_SECONDS` in production. A handler still running then is
+   * left behind, logged, and its slot freed.
    */
-  stopGraceSeconds?: number;
+  stopGraceSeconds: number;
   /** Each running job's lease is renewed while it runs (see `JobLease`). */
   lease: JobLeaseSettings;
   log: Logger;
@@ -42,7 +42,6 @@ export interface QueueWorkerOptions<T> {
  * statement or two; this only bounds one caught in work that does not watch the signal.
  */
 export const STOP_GRACE_SECONDS = 30;
-
 
 /**
  * Works one queue: fetches as many jobs as there are free slots, runs them `concurrency` at a
@@ -203,7 +202,7 @@ export class QueueWorker<T> {
       else signal.addEventListener("abort", () => resolve("stopped"), { once: true });
     });
     if ((await Promise.race([settled, stopped])) !== "stopped") return settled;
-    const graceMs = (this.#options.stopGraceSeconds ?? STOP_GRACE_SECONDS) * 1000;
+    const graceMs = this.#options.stopGraceSeconds * 1000;
     const late = await Promise.race([settled.then(() => "returned" as const), sleep(graceMs, "still running" as const, { ref: false })]);
     if (late === "still running") {
       this.#options.log.error(
